@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeterminationsConfig(AppConfig):
+    name = "determinations"
+    verbose_name = "IMR determinations"

@@ -1,0 +1,136 @@
+"""The treatment lexicon: drugs, brand names, classes, treatment rules, specialties, states.
+
+Plain data files beside this module (not code) so that a data steward can extend them;
+`Lexicon` is what the parser consults. No Django imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent
+TOPICAL_WORDS = re.compile(r"\b(cream|gel|ointment|patch|patches|topical|lotion|spray)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Drug:
+    """A medication in the lexicon: its generic name and drug class."""
+
+    generic: str
+    drug_class: str
+
+
+@dataclass(frozen=True)
+class TreatmentRule:
+    """A non-drug treatment recognised by a pattern in the item label."""
+
+    pattern: re.Pattern[str]
+    treatment: str
+    category: str
+
+
+@dataclass
+class Lexicon:
+    """Names the parser normalises against; built from the CSV files by `load_lexicon`."""
+
+    drugs: dict[str, Drug] = field(default_factory=dict)  # any lower-case name -> drug
+    treatment_rules: list[TreatmentRule] = field(default_factory=list)
+    specialties: dict[str, str] = field(default_factory=dict)  # key -> canonical
+    states: dict[str, str] = field(default_factory=dict)  # lower-case name or code -> code
+    _drug_names: re.Pattern[str] | None = None
+
+    def add_drug_name(self, name: str, drug: Drug) -> None:
+        """Teach the lexicon another name (brand, synonym) for a drug."""
+        self.drugs[_name_key(name)] = drug
+        self._drug_names = None
+
+    def find_drugs(self, label: str) -> list[Drug]:
+        """Drugs named in ``label``, in order of appearance, each once."""
+        if self._drug_names is None:
+            self._drug_names = _alternation(self.drugs)
+        found: list[Drug] = []
+        for match in self._drug_names.finditer(label):
+            drug = self.drugs[_name_key(match.group(0))]
+            if drug not in found:
+                found.append(drug)
+        return found
+
+    def combination(self, parts: list[Drug]) -> Drug | None:
+        """The lexicon's fixed combination made of exactly these drugs, if there is one."""
+        wanted = sorted(part.generic for part in parts)
+        for drug in self.drugs.values():
+            if "/" in drug.generic and sorted(drug.generic.split("/")) == wanted:
+                return drug
+        return None
+
+    def treatment_rule(self, label: str) -> TreatmentRule | None:
+        """The first non-drug treatment rule that matches ``label``."""
+        return next((r for r in self.treatment_rules if r.pattern.search(label)), None)
+
+    def specialty(self, written: str) -> str:
+        """The canonical name of a specialty as written in a letter."""
+        cleaned = " ".join(written.replace("&", " and ").split()).strip(" .,;")
+        return self.specialties.get(specialty_key(cleaned), cleaned)
+
+    def state_code(self, written: str) -> str | None:
+        """The USPS code of a state named or abbreviated in a letter."""
+        return self.states.get(" ".join(written.split()).strip(" .,;").lower())
+
+
+def specialty_key(name: str) -> str:
+    """How specialty names are compared: case, '&'/'and' and punctuation do not matter."""
+    name = name.lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", name).split())
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicon from the bundled data files, loaded once per process."""
+    return load_lexicon(DATA_DIR)
+
+
+def load_lexicon(folder: Path) -> Lexicon:
+    """Read drugs.csv, treatments.csv, specialties.csv and states.csv from ``folder``."""
+    lexicon = Lexicon()
+    for row in _rows(folder / "drugs.csv"):
+        drug = Drug(row["generic"].strip().lower(), row["drug_class"].strip().lower())
+        for name in [drug.generic, *_split(row["brands"]), *_split(row["synonyms"])]:
+            lexicon.add_drug_name(name, drug)
+    for row in _rows(folder / "treatments.csv"):
+        pattern = re.compile(row["pattern"], re.I)
+        lexicon.treatment_rules.append(
+            TreatmentRule(pattern, row["treatment"].strip(), row["category"].strip())
+        )
+    for row in _rows(folder / "specialties.csv"):
+        canonical = row["canonical"].strip()
+        for name in [canonical, *_split(row["aliases"])]:
+            lexicon.specialties[specialty_key(name)] = canonical
+    for row in _rows(folder / "states.csv"):
+        code = row["code"].strip().upper()
+        lexicon.states[code.lower()] = code
+        lexicon.states[row["name"].strip().lower()] = code
+    return lexicon
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _split(cell: str | None) -> list[str]:
+    return [part.strip() for part in (cell or "").split(";") if part.strip()]
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+def _alternation(names: dict[str, Drug]) -> re.Pattern[str]:
+    """One regex matching any drug name as whole words, longest name first."""
+    ordered = sorted(names, key=len, reverse=True)
+    body = "|".join(r"[\s-]+".join(map(re.escape, name.split())) for name in ordered if name)
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])", re.I)

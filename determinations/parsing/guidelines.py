@@ -1,0 +1,30 @@
+"""Which guideline a reviewer relied on: mtus, odg, acoem, other or none (SPEC export)."""
+
+from __future__ import annotations
+
+import re
+
+_NOT_MTUS = re.compile(
+    r"\bNon[\s-]*MTUS\b|\bdid\s+not\s+(?:base|rely)\s+(?:\w+\s+){0,3}(?:on|upon)\s+(?:the\s+)?MTUS\b",
+    re.I,
+)
+_MTUS = re.compile(
+    r"\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule|Chronic\s+Pain\s+Medical", re.I
+)
+_ODG = re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines?", re.I)
+_ACOEM = re.compile(r"\bACOEM\b|American\s+College\s+of\s+Occupational", re.I)
+_NO_EVIDENCE = re.compile(r"did\s+not\s+cite\s+any\s+(?:medical\s+)?evidence", re.I)
+
+
+def guideline_source(reviewer_guideline: str) -> str:
+    """Classify the reviewer's guideline citation."""
+    text = _NOT_MTUS.sub(" ", reviewer_guideline)
+    if not text.strip() or _NO_EVIDENCE.search(text):
+        return "none"
+    if _MTUS.search(text):
+        return "mtus"
+    if _ODG.search(text):
+        return "odg"
+    if _ACOEM.search(text):
+        return "acoem"
+    return "other"

@@ -1,0 +1,154 @@
+"""The disputed items of a letter: label, decision, guidelines, rationale."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from determinations.parsing.clean import collapse_whitespace, paragraphs
+
+_FIELDS = {
+    "claims_administrator_guideline": (
+        r"Claims\s+Administrator\s+guideline\s*:",
+        r"Guideline\s+Criteria\s*/\s*Medical\s+Evidence\s+Relied\s+Upon\s+by\s+(?:the\s+)?"
+        r"Claims\s+Administrator\s*:",
+    ),
+    "reviewer_guideline": (
+        r"MAXIMUS\s+guideline\s*:",
+        r"Guideline\s+Criteria\s*/\s*Medical\s+Evidence\s+Relied\s+Upon\s+by\s+(?:the\s+)?"
+        r"Expert\s+Reviewer\s*:",
+        r"MEDICAL\s+TREATMENT\s+GUIDELINE\(?S?\)?\s+RELIED\s+UPON\s+BY\s+(?:THE\s+)?"
+        r"PROFESSIONAL\s+REVIEWER(?:\s+AND\s+WHY)?\s*:?",
+    ),
+    "rationale": (
+        r"Decision\s+rationale\s*:",
+        r"Rationale\s+for\s+the\s+Decision\s*:",
+        r"RATIONALE\s+FOR\s+WHY\s+THE\s+REQUESTED\s+TREATMENT\s*/\s*SERVICE\s+IS\s*/\s*WAS\s+"
+        r"NOT\s+MEDICALLY\s+NECESSARY\s*:?",
+    ),
+}
+_FIELD_LABEL = re.compile(
+    r"^[ \t]*(?:"
+    + "|".join(f"(?P<{name}>{'|'.join(patterns)})" for name, patterns in _FIELDS.items())
+    + ")",
+    re.M | re.I,
+)
+# "Norco 10/325mg #101:  Upheld" (standard layout, and some 2013 letters)
+_DECISION_LINE = re.compile(
+    r"^[ \t]*(?P<label>\S[^\n]*?)\s*:\s*(?P<decision>Upheld|Overturned)\b\.?[ \t]*$", re.M | re.I
+)
+# "1. Norco 10/325mg #120 is not medically necessary and appropriate." (2013 letters)
+_NUMBERED_DECISION = re.compile(
+    r"^[ \t]*\d{1,2}[.)][ \t]+(?P<label>(?:(?!\n[ \t]*\n)[^\n]|\n){1,400}?)\s+"
+    r"(?:is|are|was|were)\s+(?P<negation>not\s+)?medically\s+necessary"
+    r"(?:\s+and\s+appropriate)?\.?[ \t]*$",
+    re.M | re.I,
+)
+_NECESSITY = re.compile(
+    r"\b(?:is|are|was|were|be)\s+(?P<negation>not\s+)?(?:considered\s+)?medically\s+necessary",
+    re.I,
+)
+_NUMBERED_LINE = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]+(?P<label>.+?)[ \t]*$", re.M)
+_TRAILING_NUMBERED_LINE = re.compile(r"\n[ \t]*\d{1,2}[.)][ \t]+[^\n]*\s*\Z")
+_MAX_LABEL_LINES = 3
+
+
+@dataclass
+class ItemText:
+    """One disputed item as the letter writes it, before normalisation."""
+
+    label: str
+    decision: str | None
+    claims_administrator_guideline: str = ""
+    reviewer_guideline: str = ""
+    rationale: str = ""
+
+
+def items_with_decisions(section: str) -> list[ItemText]:
+    """Items of the standard and 2013 layouts: a decision line, then its fields."""
+    starts = []  # (label start, body start, label, decision)
+    for match in _DECISION_LINE.finditer(section):
+        if _FIELD_LABEL.match(match.group(0)):
+            continue
+        label_start = _wrapped_label_start(section, match.start())
+        label = section[label_start : match.start("label")] + match.group("label")
+        starts.append((label_start, match.end(), label, match.group("decision").lower()))
+    for match in _NUMBERED_DECISION.finditer(section):
+        decision = "upheld" if match.group("negation") else "overturned"
+        starts.append((match.start(), match.end(), match.group("label"), decision))
+    starts.sort()
+    items = []
+    for index, (_, body_start, label, decision) in enumerate(starts):
+        body_end = starts[index + 1][0] if index + 1 < len(starts) else len(section)
+        items.append(_item(label, decision, section[body_start:body_end]))
+    return items
+
+
+def items_of_professional_review(issues: str, decisions: str) -> list[ItemText]:
+    """Items of the older MEDICAL PROFESSIONAL REVIEW layout: issues listed, then blocks."""
+    labels = [m.group("label") for m in _NUMBERED_LINE.finditer(issues)]
+    if not labels and issues.strip():
+        labels = [issues.strip().split("\n\n")[0]]
+    blocks = _guideline_blocks(decisions)
+    items = []
+    for index, label in enumerate(labels):
+        block = blocks[index] if index < len(blocks) else ""
+        item = _item(label, None, block)
+        item.decision = decision_from_rationale(item.rationale)
+        items.append(item)
+    return items
+
+
+def decision_from_rationale(rationale: str) -> str | None:
+    """The conclusion of a rationale: "is not medically necessary" means upheld."""
+    conclusions = list(_NECESSITY.finditer(rationale))
+    if not conclusions:
+        return None
+    return "upheld" if conclusions[-1].group("negation") else "overturned"
+
+
+def _item(label: str, decision: str | None, body: str) -> ItemText:
+    item = ItemText(label=_clean_label(label), decision=decision)
+    matches = list(_FIELD_LABEL.finditer(body))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(body)
+        value = body[match.end() : end]
+        name = match.lastgroup or ""
+        if name == "rationale":
+            item.rationale = paragraphs(value)
+        elif not getattr(item, name):
+            setattr(item, name, collapse_whitespace(value))
+    return item
+
+
+def _guideline_blocks(decisions: str) -> list[str]:
+    """Split the older layout's decisions at each reviewer-guideline heading."""
+    starts = [
+        m.start() for m in _FIELD_LABEL.finditer(decisions) if m.lastgroup == "reviewer_guideline"
+    ]
+    ends = [*starts[1:], len(decisions)]
+    # The next issue's own "2. Physical therapy 12 sessions:" line closes a block.
+    return [
+        _TRAILING_NUMBERED_LINE.sub("", decisions[s:e]) for s, e in zip(starts, ends, strict=True)
+    ]
+
+
+def _wrapped_label_start(section: str, line_start: int) -> int:
+    """Where a label that wraps onto the decision line begins (SPEC: extraction noise)."""
+    start = line_start
+    for _ in range(_MAX_LABEL_LINES - 1):
+        previous_end = start - 1
+        if previous_end <= 0:
+            break
+        previous_start = section.rfind("\n", 0, previous_end) + 1
+        line = section[previous_start:previous_end].strip()
+        if not line or line.endswith((".", ":", ";")) or _FIELD_LABEL.match(line):
+            break
+        start = previous_start
+    return start
+
+
+def _clean_label(label: str) -> str:
+    label = collapse_whitespace(label)
+    label = re.sub(r"\s+,", ",", label)
+    return label.strip(" :,;")

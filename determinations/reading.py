@@ -1,0 +1,76 @@
+"""Turn one input's bytes into a parsed letter or a reason to reject it. Runs in workers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+
+from determinations.parsing import ParsedLetter, decode, parse_letter
+from determinations.sources import Source, Unreadable
+
+_IMR_MARKERS = re.compile(
+    r"Independent\s+Medical\s+Review|\bIMR\b|MAXIMUS|MEDICAL\s+PROFESSIONAL\s+REVIEW"
+    r"|Decision\s+rationale|\bC[MB]\d{2}-\d{7}\b",
+    re.I,
+)
+
+
+@dataclass
+class ReadLetter:
+    """A letter ready to store: where it came from, its text, what the parser found."""
+
+    source_file: str
+    content_hash: str
+    text: str
+    parsed: ParsedLetter
+
+
+@dataclass
+class Rejection:
+    """An input that is not stored as a letter, and why."""
+
+    source_file: str
+    reason: str
+    content_hash: str = ""
+
+
+def content_hash(data: bytes) -> str:
+    """The identity of a letter file: SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_source(source: Source | Unreadable) -> ReadLetter | Rejection:
+    """Read, check and parse one input; never raises for bad input."""
+    if isinstance(source, Unreadable):
+        return Rejection(source.name, source.reason)
+    try:
+        data = source.read()
+    except (OSError, ValueError, KeyError, RuntimeError, zipfile.BadZipFile) as error:
+        return Rejection(source.name, f"unreadable: {error}")
+    digest = content_hash(data)
+    reason, text = _check(data)
+    if reason:
+        return Rejection(source.name, reason, digest)
+    return ReadLetter(source.name, digest, text, parse_letter(text))
+
+
+def _check(data: bytes) -> tuple[str, str]:
+    """A reason to reject these bytes ('' when they are a letter), and the decoded text."""
+    if not data.strip():
+        return "empty file", ""
+    if data.startswith(b"%PDF"):
+        return "PDF file: extract its text first (for example with pdftotext)", ""
+    text = decode(data)
+    if "\x00" in text or _control_ratio(text) > 0.05:
+        return "binary file, not text", ""
+    if not _IMR_MARKERS.search(text):
+        return "not an IMR determination letter", ""
+    return "", text
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls / max(len(sample), 1)

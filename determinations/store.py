@@ -1,0 +1,219 @@
+"""Write parsed letters to the database in batches, keeping hand corrections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from determinations.models import (
+    DisputedItem,
+    DrugClass,
+    HandCorrection,
+    Letter,
+    LicensureState,
+    Medication,
+    ParseIssue,
+    Specialty,
+)
+from determinations.parsing import ParsedItem, ParsedLetter
+from determinations.parsing.result import STATUS_FAILED, STATUS_OK, STATUS_WARNING
+from determinations.reading import ReadLetter
+
+LETTER_FIELDS = (
+    "layout",
+    "case_number",
+    "date_assigned",
+    "ur_denial_date",
+    "date_of_injury",
+    "date_received",
+    "date_decided",
+    "patient_age",
+    "patient_sex",
+    "diagnoses",
+    "summary",
+)
+ITEM_FIELDS = (
+    "label",
+    "decision",
+    "claims_administrator_guideline",
+    "reviewer_guideline",
+    "guideline_source",
+    "rationale",
+    "treatment",
+    "medication",
+    "drug_class",
+    "category",
+    "strength",
+    "quantity",
+    "refills",
+)
+WHOLE_ITEM = "*"  # a correction of this field means the item itself was added or kept by hand
+
+
+class Lookups:
+    """Name-to-row caches for the small tables letters point at (states, specialties, ...)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[type[Model], dict[str, Model]] = {}
+
+    def state(self, code: str) -> LicensureState:
+        return self._get(LicensureState, "code", code)
+
+    def specialty(self, name: str) -> Specialty:
+        return self._get(Specialty, "name", name)
+
+    def drug_class(self, name: str) -> DrugClass | None:
+        return self._get(DrugClass, "name", name) if name else None
+
+    def medication(self, generic: str, drug_class: str) -> Medication | None:
+        if not generic:
+            return None
+        cache = self._cache.setdefault(Medication, {})
+        if generic not in cache:
+            cache[generic], _ = Medication.objects.get_or_create(
+                generic_name=generic, defaults={"drug_class": self.drug_class(drug_class)}
+            )
+        return cache[generic]
+
+    def _get(self, model: type[Model], key: str, value: str) -> Model:
+        cache = self._cache.setdefault(model, {})
+        if value not in cache:
+            cache[value], _ = model.objects.get_or_create(**{key: value})
+        return cache[value]
+
+
+def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Letter]:
+    """Insert a batch of new letters with their items, reviewer facts and parse issues."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = [
+            Letter(
+                content_hash=read.content_hash,
+                source_file=read.source_file[:500],
+                original_text=read.text,
+                parse_status=read.parsed.status,
+                parsed_at=now,
+                **{name: getattr(read.parsed, name) for name in LETTER_FIELDS},
+            )
+            for read in letters
+        ]
+        Letter.objects.bulk_create(rows)
+        pairs = list(zip(rows, (read.parsed for read in letters), strict=True))
+        DisputedItem.objects.bulk_create(
+            _item_row(letter, position, item, lookups)
+            for letter, parsed in pairs
+            for position, item in enumerate(parsed.items)
+        )
+        _set_reviewer_facts(pairs, lookups)
+        ParseIssue.objects.bulk_create(
+            ParseIssue(letter=letter, item_position=i.item, field=i.field, reason=i.reason[:300])
+            for letter, parsed in pairs
+            for i in parsed.issues
+        )
+    return rows
+
+
+def apply_reparse(letter: Letter, parsed: ParsedLetter, lookups: Lookups) -> None:
+    """Bring a stored letter up to a new parse, leaving every hand-corrected field alone."""
+    corrected = set(letter.corrections.values_list("item_position", "field"))
+    with transaction.atomic():
+        for name in LETTER_FIELDS:
+            if (None, name) not in corrected:
+                setattr(letter, name, getattr(parsed, name))
+        _reparse_items(letter, parsed.items, corrected, lookups)
+        if (None, "reviewer_states") not in corrected:
+            letter.reviewer_states.set([lookups.state(c) for c in parsed.reviewer_states])
+        if (None, "reviewer_specialties") not in corrected:
+            letter.reviewer_specialties.set(
+                [lookups.specialty(n) for n in parsed.reviewer_specialties]
+            )
+        open_issues = [i for i in parsed.issues if (i.item, i.field) not in corrected]
+        letter.parse_issues.all().delete()
+        ParseIssue.objects.bulk_create(
+            ParseIssue(letter=letter, item_position=i.item, field=i.field, reason=i.reason[:300])
+            for i in open_issues
+        )
+        letter.parse_status = _status(letter.items.exists(), bool(open_issues))
+        letter.parsed_at = timezone.now()
+        letter.save()
+
+
+def _reparse_items(
+    letter: Letter, parsed_items: list[ParsedItem], corrected: set, lookups: Lookups
+) -> None:
+    """Update items in place by position so their ids (used in shared links) stay stable."""
+    existing = {item.position: item for item in letter.items.all()}
+    kept_by_hand = {position for position, name in corrected if name == WHOLE_ITEM}
+    for position, parsed in enumerate(parsed_items):
+        fresh = _item_row(letter, position, parsed, lookups)
+        current = existing.pop(position, None)
+        if current is None:
+            fresh.save()
+            continue
+        if position in kept_by_hand:
+            continue
+        for name in ITEM_FIELDS:
+            if (position, name) not in corrected:
+                setattr(current, name, getattr(fresh, name))
+        current.save()
+    corrected_positions = {position for position, _ in corrected if position is not None}
+    stale = [item.pk for position, item in existing.items() if position not in corrected_positions]
+    DisputedItem.objects.filter(pk__in=stale).delete()
+
+
+def _item_row(letter: Letter, position: int, item: ParsedItem, lookups: Lookups) -> DisputedItem:
+    return DisputedItem(
+        letter=letter,
+        position=position,
+        label=item.label[:500],
+        decision=item.decision or "",
+        claims_administrator_guideline=item.claims_administrator_guideline,
+        reviewer_guideline=item.reviewer_guideline,
+        guideline_source=item.guideline_source,
+        rationale=item.rationale,
+        treatment=item.treatment[:300],
+        medication=lookups.medication(item.medication, item.drug_class),
+        drug_class=lookups.drug_class(item.drug_class),
+        category=item.category,
+        strength=item.strength[:60],
+        quantity=item.quantity,
+        refills=item.refills,
+    )
+
+
+def _set_reviewer_facts(pairs: Iterable[tuple[Letter, ParsedLetter]], lookups: Lookups) -> None:
+    states, specialties = [], []
+    for letter, parsed in pairs:
+        states += [
+            Letter.reviewer_states.through(letter=letter, licensurestate=lookups.state(code))
+            for code in parsed.reviewer_states
+        ]
+        specialties += [
+            Letter.reviewer_specialties.through(letter=letter, specialty=lookups.specialty(name))
+            for name in parsed.reviewer_specialties
+        ]
+    Letter.reviewer_states.through.objects.bulk_create(states)
+    Letter.reviewer_specialties.through.objects.bulk_create(specialties)
+
+
+def _status(has_items: bool, has_issues: bool) -> str:
+    if not has_items:
+        return STATUS_FAILED
+    return STATUS_WARNING if has_issues else STATUS_OK
+
+
+def record_correction(
+    letter: Letter, position: int | None, field: str, old, new, user=None
+) -> None:
+    """Remember that a person set ``field`` by hand (the admin issue builds on this)."""
+    HandCorrection.objects.create(
+        letter=letter,
+        item_position=position,
+        field=field,
+        old_value="" if old is None else str(old),
+        new_value="" if new is None else str(new),
+        corrected_by=user,
+    )

@@ -1,0 +1,11 @@
+"""Tests: base settings with a fast password hasher and static files served from finders."""
+
+from imrsite.settings.base import *  # noqa: F403  (the one place settings are layered)
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {  # no manifest needed: tests never run collectstatic
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = None  # whitenoise serves from the finders; no collectstatic in tests
+WHITENOISE_USE_FINDERS = True

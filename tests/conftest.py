@@ -1,0 +1,42 @@
+"""Shared fixtures. The suite runs twice: on SQLite, then with DATABASE_URL on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from determinations.lexicon import default_lexicon
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return f"database: {'PostgreSQL ' + url if url else 'SQLite (embedded default)'}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail fast and clearly when the PostgreSQL pass cannot reach its server."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    try:
+        # pytest-django creates its own test database; the server is what must answer.
+        psycopg.connect(
+            host=config["HOST"] or None,
+            port=config["PORT"] or None,
+            user=config["USER"] or None,
+            password=config["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=5,
+        ).close()
+    except psycopg.OperationalError as error:
+        pytest.exit(f"PostgreSQL at {url} is unreachable: {error}", returncode=1)
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    return default_lexicon()

@@ -1,0 +1,89 @@
+"""The letter list, the letter page, the health check and the admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from determinations.ingest import ingest_paths
+from determinations.models import DisputedItem, Letter
+from tests import letters
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus():
+    ingest_paths([letters.SAMPLE_CORPUS])
+
+
+def test_healthz_answers_ok(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_letter_list_shows_every_letter_without_a_query_per_row(
+    client, corpus, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5):
+        response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "5 letters" in page
+    for letter in Letter.objects.all():
+        assert reverse("determinations:letter_detail", args=[letter.pk]) in page
+
+
+def test_letter_page_shows_fields_items_and_original_text(client, corpus):
+    letter = Letter.objects.get(source_file__endswith="002_1d16f4ec2548c5a7.txt")
+
+    page = client.get(f"/determinations/{letter.pk}/").content.decode()
+
+    for text in [
+        "Norco 10/325mg #101",
+        "hydrocodone/acetaminophen",
+        "Physical Medicine and Rehabilitation",
+        "2005-03-09",
+        "Decision rationale: MTUS 2009 states",  # from the original text
+    ]:
+        assert text in page
+
+
+def test_letter_text_is_escaped(client, tmp_path):
+    hostile = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text()
+    hostile = hostile.replace(
+        "Metaxalone 375 mg #60:", "<script>alert(1)</script> Metaxalone 375 mg #60:"
+    )
+    (tmp_path / "x.txt").write_text(hostile)
+    ingest_paths([tmp_path])
+
+    page = client.get(f"/determinations/{Letter.objects.get().pk}/").content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_unknown_letter_is_a_404(client):
+    assert client.get("/determinations/999999/").status_code == 404
+
+
+def test_admin_is_for_staff_only(client, corpus):
+    assert client.get("/admin/determinations/letter/").status_code == 302
+    User.objects.create_user("reader", password="pw-reader-1")
+    client.login(username="reader", password="pw-reader-1")
+    assert client.get("/admin/determinations/letter/").status_code == 302
+
+
+def test_admin_shows_letters_and_items(admin_client, corpus):
+    letter = Letter.objects.get(source_file__endswith="004_52611e9ec23d94f9.txt")
+    item = DisputedItem.objects.get(label="Medrol Dose Pack")
+
+    assert (
+        "Zanaflex"
+        in admin_client.get(f"/admin/determinations/letter/{letter.pk}/change/").content.decode()
+    )
+    assert admin_client.get("/admin/determinations/letter/?parse_status=warning").status_code == 200
+    assert (
+        admin_client.get(f"/admin/determinations/disputeditem/{item.pk}/change/").status_code == 200
+    )
