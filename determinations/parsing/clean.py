@@ -8,7 +8,6 @@ import re
 _PAGE_FOOTER = re.compile(
     r"\n[ \t\n]*Page[ \t]+\d+[ \t]+(?:of|/)[ \t]+\d+[ \t]*(?:\n[ \t]*)*(?=\n|\Z)", re.I
 )
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.M)
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 # A word broken at a line end: "exacer-\nbations", "L5-\nS1".
 _LINE_HYPHEN = re.compile(r"(?<![\w-])(\w+)-\n[ \t]*(\w+)")
@@ -97,11 +96,12 @@ def clean_text(text: str) -> str:
     """Return the letter text with line endings, footers, spacing and hyphenation repaired."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.translate(_TYPOGRAPHY)
-    text = _TRAILING_SPACE.sub("", text)
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     if _is_double_spaced(text):
         text = text.replace("\n\n", "\n")
     text = _PAGE_FOOTER.sub("", text)
-    text = _LINE_HYPHEN.sub(_join_hyphenated, text)
+    if "-\n" in text:  # the regex is costly; most letters have no broken word
+        text = _LINE_HYPHEN.sub(_join_hyphenated, text)
     text = _MANY_BLANK_LINES.sub("\n\n", text)
     return text.strip("\n ") + "\n"
 

@@ -89,7 +89,7 @@ def normalise_treatment(label: str, lexicon: Lexicon) -> Treatment:
         refills=refills_of(label),
     )
     drug = medication_of(label, lexicon)
-    rule = lexicon.treatment_rule(label)
+    rule = None if drug else lexicon.treatment_rule(label)
     if drug:
         result.medication = result.treatment = drug.generic
         result.drug_class = drug.drug_class
