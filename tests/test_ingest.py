@@ -97,6 +97,18 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_run_goes_on(tmp_path):
     assert RejectedSource.objects.count() == 7, "a rerun does not pile up rejections"
 
 
+def test_windows_1252_file_is_decoded_and_kept(tmp_path):
+    text = (letters.SAMPLE_CORPUS / "002_1d16f4ec2548c5a7.txt").read_text()
+    (tmp_path / "cp1252.txt").write_bytes(letters.windows_1252(text))
+
+    ingest_paths([tmp_path])
+
+    letter = Letter.objects.get()
+    assert "physician\u2019s requests for treatment" in letter.original_text
+    assert letter.parse_status == "ok"
+    assert letter.items.count() == 2
+
+
 def test_letter_without_items_is_kept_as_failed_with_its_text(tmp_path):
     text = "HOW THE IMR FINAL DETERMINATION WAS MADE\nThe reviewer is licensed in California.\n"
     (tmp_path / "truncated.txt").write_text(text)

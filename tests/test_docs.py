@@ -1,0 +1,28 @@
+"""Every setting read from the environment and every make target is documented in the README."""
+
+from __future__ import annotations
+
+import re
+
+from tests.letters import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def _environment_variables() -> set[str]:
+    names = set()
+    for path in (ROOT / "imrsite" / "settings").glob("*.py"):
+        names |= set(re.findall(r"os\.environ(?:\.get)?[\[(]\"([A-Z_]+)\"", path.read_text()))
+    return names
+
+
+def test_every_environment_variable_is_documented():
+    names = _environment_variables()
+    assert {"DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS"} <= names
+    assert sorted(name for name in names if f"`{name}`" not in README) == []
+
+
+def test_every_make_target_is_documented():
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][a-z-]+):", makefile, re.M)) - {"install", "clean", "format"}
+    assert sorted(t for t in targets if f"make {t}" not in README) == []
