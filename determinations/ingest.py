@@ -6,13 +6,16 @@ import itertools
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from django.db import IntegrityError
 
 from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
 from determinations.reading import ReadLetter, Rejection, read_source
-from determinations.sources import Source, Unreadable, discover
+from determinations.sources import discover
 from determinations.store import Lookups, apply_reparse, store_new_letters
 
 BATCH_SIZE = 250
@@ -61,7 +64,7 @@ def ingest_paths(
     report = IngestReport()
     lookups = Lookups()
     seen: set[str] = set()
-    with _reader(workers) as read_all:
+    with _batch_reader(workers) as read_all:
         for batch in _batches(discover(list(paths)), batch_size):
             results = read_all(batch)
             _store_batch(results, seen, lookups, report)
@@ -90,24 +93,35 @@ def _store_batch(
     results: list[ReadLetter | Rejection], seen: set[str], lookups: Lookups, report: IngestReport
 ) -> None:
     letters = [r for r in results if isinstance(r, ReadLetter)]
-    known = set(
-        Letter.objects.filter(content_hash__in=[r.content_hash for r in letters]).values_list(
-            "content_hash", flat=True
-        )
-    )
-    new: list[ReadLetter] = []
-    for read in letters:
-        if read.content_hash in known or read.content_hash in seen:
-            report.unchanged += 1
-        else:
-            seen.add(read.content_hash)
-            new.append(read)
-    store_new_letters(new, lookups)
+    try:
+        new = _new_letters(letters, seen)
+        store_new_letters(new, lookups)
+    except IntegrityError:
+        # Another ingest stored some of these letters since we looked: look again, once.
+        new = _new_letters(letters, seen)
+        store_new_letters(new, lookups)
+    seen.update(read.content_hash for read in new)
+    report.unchanged += len(letters) - len(new)
     report.new += len(new)
     report.with_issues += sum(1 for r in new if r.parsed.status != "ok")
     rejections = [r for r in results if isinstance(r, Rejection)]
     _record_rejections(rejections)
     report.rejected += rejections
+
+
+def _new_letters(letters: list[ReadLetter], seen: set[str]) -> list[ReadLetter]:
+    """The letters neither stored already nor met earlier in this run, each once."""
+    hashes = [read.content_hash for read in letters]
+    known = set(seen)
+    known.update(
+        Letter.objects.filter(content_hash__in=hashes).values_list("content_hash", flat=True)
+    )
+    new = []
+    for read in letters:
+        if read.content_hash not in known:
+            known.add(read.content_hash)
+            new.append(read)
+    return new
 
 
 def _record_rejections(rejections: list[Rejection]) -> None:
@@ -132,22 +146,13 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-class _reader:
-    """Context manager giving a function that reads a batch, in worker processes if asked."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> Callable[[list[Source | Unreadable]], list[ReadLetter | Rejection]]:
-        if self.workers <= 1:
-            return lambda batch: [read_source(s) for s in batch]
-        # spawn, not fork: a forked worker would share the parent's database connection.
-        context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        pool = self.pool
-        return lambda batch: list(pool.map(read_source, batch, chunksize=16))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
+@contextmanager
+def _batch_reader(workers: int) -> Iterator[Callable[[list], list[ReadLetter | Rejection]]]:
+    """Yield a function that reads a batch of inputs, in worker processes when asked."""
+    if workers <= 1:
+        yield lambda batch: [read_source(source) for source in batch]
+        return
+    # spawn, not fork: a forked worker would share the parent's database connection.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield lambda batch: list(pool.map(read_source, batch, chunksize=16))
