@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DeterminationsConfig(AppConfig):
     name = "determinations"
     verbose_name = "IMR determinations"
+
+    def ready(self) -> None:
+        from determinations import signals  # noqa: F401  (connects the receivers)

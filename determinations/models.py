@@ -52,6 +52,9 @@ class Medication(models.Model):
 
     generic_name = models.CharField(max_length=200, unique=True)
     drug_class = models.ForeignKey(DrugClass, null=True, blank=True, on_delete=models.SET_NULL)
+    search_names = models.TextField(
+        blank=True, help_text="Brand names and synonyms: a search for any of them finds it"
+    )
 
     class Meta:
         ordering = ["generic_name"]

@@ -6,10 +6,13 @@ import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from determinations.parsing import ParsedLetter, decode, parse_letter
 from determinations.sources import Source, Unreadable
 
+# Letters are plain text (SPEC: "The documents"); a file without a suffix is tried too.
+LETTER_SUFFIXES = frozenset({".txt", ".text", ""})
 _IMR_MARKERS = re.compile(
     r"Independent\s+Medical\s+Review|\bIMR\b|MAXIMUS|MEDICAL\s+PROFESSIONAL\s+REVIEW"
     r"|Decision\s+rationale|\bC[MB]\d{2}-\d{7}\b",
@@ -45,6 +48,9 @@ def read_source(source: Source | Unreadable) -> ReadLetter | Rejection:
     """Read, check and parse one input; never raises for bad input."""
     if isinstance(source, Unreadable):
         return Rejection(source.name, source.reason)
+    suffix = PurePosixPath(source.name).suffix.lower()
+    if suffix not in LETTER_SUFFIXES:
+        return Rejection(source.name, f"not a text file ({suffix}): letters are .txt files")
     try:
         data = source.read()
     except (OSError, ValueError, KeyError, RuntimeError, zipfile.BadZipFile) as error:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from determinations.lexicon import default_lexicon
 from determinations.models import (
     DisputedItem,
     DrugClass,
@@ -21,6 +22,7 @@ from determinations.models import (
 from determinations.parsing import ParsedItem, ParsedLetter
 from determinations.parsing.result import STATUS_FAILED, STATUS_OK, STATUS_WARNING
 from determinations.reading import ReadLetter
+from determinations.search.backends import backend
 
 LETTER_FIELDS = (
     "layout",
@@ -73,8 +75,10 @@ class Lookups:
             return None
         cache = self._cache.setdefault(Medication, {})
         if generic not in cache:
+            names = " ".join(default_lexicon().names_of(generic))
             cache[generic], _ = Medication.objects.get_or_create(
-                generic_name=generic, defaults={"drug_class": self.drug_class(drug_class)}
+                generic_name=generic,
+                defaults={"drug_class": self.drug_class(drug_class), "search_names": names},
             )
         return cache[generic]
 
@@ -113,6 +117,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Lette
             for letter, parsed in pairs
             for i in parsed.issues
         )
+        backend().index_letters([letter.pk for letter in rows])
     return rows
 
 
@@ -139,6 +144,7 @@ def apply_reparse(letter: Letter, parsed: ParsedLetter, lookups: Lookups) -> Non
         letter.parse_status = _status(letter.items.exists(), bool(open_issues))
         letter.parsed_at = timezone.now()
         letter.save()
+        backend().index_letters([letter.pk])
 
 
 def _reparse_items(

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from determinations import views
+from determinations.views import health, letters, search
 
 app_name = "determinations"
 urlpatterns = [
-    path("", views.letter_list, name="letter_list"),
-    path("determinations/<int:pk>/", views.letter_detail, name="letter_detail"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", search.search_page, name="search"),
+    path("determinations/<int:pk>/", letters.letter_detail, name="letter_detail"),
+    path("healthz", health.healthz, name="healthz"),
 ]

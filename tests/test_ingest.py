@@ -72,7 +72,9 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_run_goes_on(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.txt").write_bytes(b"  \n\n ")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 ...")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "scan.txt").write_bytes(b"%PDF-1.4 ...")
+    (tmp_path / "notes.json").write_text('{"note": "IMR Decision rationale"}')
     (tmp_path / "recipe.txt").write_text("Mix flour and water. Bake for an hour.")
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "good.txt").write_bytes(
@@ -86,15 +88,17 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_run_goes_on(tmp_path):
         "blank.txt": "empty file",
         "broken.zip": "unreadable archive: File is not a zip file",
         "empty.txt": "empty file",
-        "image.png": "binary file, not text",
+        "image.png": "not a text file (.png): letters are .txt files",
+        "image.txt": "binary file, not text",
         "missing.txt": "no such file or folder",
+        "notes.json": "not a text file (.json): letters are .txt files",
         "recipe.txt": "not an IMR determination letter",
-        "scan.pdf": "PDF file: extract its text first (for example with pdftotext)",
+        "scan.txt": "PDF file: extract its text first (for example with pdftotext)",
     }
     assert report.new == 1
-    assert RejectedSource.objects.count() == 7
+    assert RejectedSource.objects.count() == 9
     ingest_paths([tmp_path])
-    assert RejectedSource.objects.count() == 7, "a rerun does not pile up rejections"
+    assert RejectedSource.objects.count() == 9, "a rerun does not pile up rejections"
 
 
 def test_windows_1252_file_is_decoded_and_kept(tmp_path):

@@ -48,6 +48,11 @@ class Lexicon:
         self.drugs[_name_key(name)] = drug
         self._drug_names = None
 
+    def names_of(self, generic: str) -> list[str]:
+        """Every name the lexicon knows for a medication (or each part of a combination)."""
+        parts = {generic, *generic.split("/")}
+        return sorted(name for name, drug in self.drugs.items() if drug.generic in parts)
+
     def find_drugs(self, label: str) -> list[Drug]:
         """Drugs named in ``label``, in order of appearance, each once."""
         if self._drug_names is None:

@@ -1,0 +1,46 @@
+"""Full-text search, one backend per database, behind one interface.
+
+Everything above this package is database-agnostic: it asks `backend()` to index letters,
+restrict a queryset to a query's matches, rank them and cut snippets.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from determinations.search.query import SearchQuery
+
+# Snippet text marks matches with these control characters; `highlight.py` turns them into
+# <mark> only after escaping the text around them.
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+class SearchBackend(Protocol):
+    def index_letters(self, letter_ids: list[int]) -> None:
+        """(Re)build the search entries of every disputed item of these letters."""
+
+    def forget_items(self, item_ids: list[int]) -> None:
+        """Drop the search entries of deleted items."""
+
+    def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
+        """Only the items that match ``query``."""
+
+    def ranked(self, items: QuerySet, query: SearchQuery) -> QuerySet:
+        """``items`` annotated with `rank` (higher is better) for ``query``."""
+
+    def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
+        """A passage of each item's rationale with the matches between MARK_START/MARK_END."""
+
+
+def backend() -> SearchBackend:
+    """The search backend for the default database."""
+    if connection.vendor == "postgresql":
+        from determinations.search.backends.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from determinations.search.backends.sqlite import SqliteBackend
+
+    return SqliteBackend()

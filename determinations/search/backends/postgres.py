@@ -1,0 +1,63 @@
+"""PostgreSQL: a weighted `tsvector` column, GIN index, `websearch_to_tsquery`, `ts_rank_cd`."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from determinations.search.backends import MARK_END, MARK_START
+from determinations.search.query import SearchQuery
+
+ITEMS = "determinations_disputeditem"
+TSQUERY = "websearch_to_tsquery('english', %s)"
+# Label and medication names weigh most (A), rationale and guidelines next (B), summary least (C).
+_INDEX_SQL = f"""
+UPDATE {ITEMS} AS i SET search_vector =
+    setweight(to_tsvector('english', i.label || ' ' || coalesce((
+        SELECT m.generic_name || ' ' || m.search_names
+        FROM determinations_medication m WHERE m.id = i.medication_id), '')), 'A')
+    || setweight(to_tsvector('english', i.rationale), 'B')
+    || setweight(to_tsvector('english',
+        i.claims_administrator_guideline || ' ' || i.reviewer_guideline), 'B')
+    || setweight(to_tsvector('english', l.summary), 'C')
+FROM determinations_letter AS l
+WHERE l.id = i.letter_id AND i.letter_id = ANY(%s)
+"""
+_HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20, "
+    'ShortWord=2, MaxFragments=2, FragmentDelimiter=" ... "'
+)
+
+
+class PostgresBackend:
+    def index_letters(self, letter_ids: list[int]) -> None:
+        if letter_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(_INDEX_SQL, [list(letter_ids)])
+
+    def forget_items(self, item_ids: list[int]) -> None:
+        """Nothing to do: the vector lives in the item's own row."""
+
+    def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
+        condition = RawSQL(
+            f"{ITEMS}.search_vector @@ {TSQUERY}", [query.to_websearch()], BooleanField()
+        )
+        return items.filter(condition)
+
+    def ranked(self, items: QuerySet, query: SearchQuery) -> QuerySet:
+        rank = RawSQL(
+            f"ts_rank_cd({ITEMS}.search_vector, {TSQUERY})", [query.to_websearch()], FloatField()
+        )
+        return items.annotate(rank=rank)
+
+    def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
+        if not item_ids:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_headline('english', rationale, {TSQUERY}, %s) "
+                f"FROM {ITEMS} WHERE id = ANY(%s)",
+                [query.to_websearch(), _HEADLINE_OPTIONS, list(item_ids)],
+            )
+            return dict(cursor.fetchall())

@@ -1,0 +1,26 @@
+"""`/`: faceted full-text search over disputed items."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from determinations.search import search
+from determinations.search.urls import with_values
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Parameters in, one page of results with facets out (the URL is the whole state)."""
+    result = search(request.GET)
+    page = result.page
+    context = {
+        "result": result,
+        "form": result.filters.form,
+        "previous_url": _page_url(request, page.previous_page_number() if page.has_previous() else 0),
+        "next_url": _page_url(request, page.next_page_number() if page.has_next() else 0),
+    }
+    return render(request, "determinations/search.html", context)
+
+
+def _page_url(request: HttpRequest, number: int) -> str:
+    return with_values(request.GET, page=number) if number else ""
