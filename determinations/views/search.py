@@ -16,11 +16,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = {
         "result": result,
         "form": result.filters.form,
-        "previous_url": _page_url(request, page.previous_page_number() if page.has_previous() else 0),
-        "next_url": _page_url(request, page.next_page_number() if page.has_next() else 0),
+        "previous_url": _page_url(request, page.has_previous() and page.previous_page_number()),
+        "next_url": _page_url(request, page.has_next() and page.next_page_number()),
     }
     return render(request, "determinations/search.html", context)
 
 
-def _page_url(request: HttpRequest, number: int) -> str:
+def _page_url(request: HttpRequest, number: int | bool) -> str:
     return with_values(request.GET, page=number) if number else ""
