@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -217,3 +219,23 @@ class RejectedSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_file}: {self.reason}"
+
+
+class CorpusVersion(models.Model):
+    """Changes whenever letters or items change, so in-memory search columns reload.
+
+    A random token rather than a counter alone: a rolled-back transaction or a recreated
+    database must never repeat a version some process has cached.
+    """
+
+    token = models.CharField(max_length=32, default="")
+
+    @classmethod
+    def current(cls) -> str:
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+    @classmethod
+    def bump(cls) -> None:
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.update_or_create(pk=1, defaults={"token": token})

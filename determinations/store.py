@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from determinations.lexicon import default_lexicon
 from determinations.models import (
+    CorpusVersion,
     DisputedItem,
     DrugClass,
     HandCorrection,
@@ -118,6 +119,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Lette
             for i in parsed.issues
         )
         backend().index_letters([letter.pk for letter in rows])
+        CorpusVersion.bump()
     return rows
 
 

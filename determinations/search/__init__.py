@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
+from determinations.models import DisputedItem
 from determinations.search.backends import backend
+from determinations.search.columns import item_columns
+from determinations.search.engine import Evaluation, TextMatches
 from determinations.search.facets import Facet, range_facets, value_facets
 from determinations.search.filters import ItemFilter
 from determinations.search.highlight import marked_html
@@ -46,11 +51,12 @@ def ordered_items(filters: ItemFilter) -> QuerySet:
 def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
     """Run the search the parameters describe; bad parameters become notices, never errors."""
     filters = ItemFilter(params)
-    items = ordered_items(filters).select_related("letter", "medication", "drug_class")
-    items = items.prefetch_related("letter__reviewer_specialties")
-    page, page_notice = _page(Paginator(items, per_page), params.get("page"))
-    page.object_list = list(page.object_list)
     query = filters.search_query
+    evaluation = Evaluation(item_columns(), filters.form.cleaned_data, _text_matches(query))
+    rows = evaluation.ordered_rows(filters.ordering)
+    page, page_notice = _page(
+        Paginator(ItemsByRow(evaluation.columns.ids[rows]), per_page), params.get("page")
+    )
     snippets = {}
     if query.groups:
         found = backend().snippets([item.pk for item in page.object_list], query)
@@ -64,10 +70,39 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
         filters=filters,
         query=query,
         page=page,
-        facets=value_facets(filters, params),
-        ranges=range_facets(filters, params),
+        facets=value_facets(filters, evaluation, params),
+        ranges=range_facets(evaluation, params),
         snippets=snippets,
         notices=notices,
+    )
+
+
+class ItemsByRow(Sequence):
+    """Item ids in result order; a slice loads just those items (what Paginator asks for)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        wanted = self.ids[index].tolist()
+        if not isinstance(index, slice):
+            wanted = [wanted]
+        found = DisputedItem.objects.select_related("letter", "medication", "drug_class")
+        found = found.prefetch_related("letter__reviewer_specialties").in_bulk(wanted)
+        items = [found[pk] for pk in wanted if pk in found]
+        return items if isinstance(index, slice) else items[0]
+
+
+def _text_matches(query: SearchQuery) -> TextMatches | None:
+    if query.is_empty:
+        return None
+    ids, ranks = backend().ranked_ids(query)
+    order = np.argsort(np.array(ids, dtype=np.int64), kind="stable")
+    return TextMatches(
+        np.array(ids, dtype=np.int64)[order], np.array(ranks, dtype=np.float64)[order]
     )
 
 

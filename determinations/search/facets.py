@@ -1,29 +1,27 @@
-"""Facet counts: for each facet, counts of disputed items under all the *other* filters."""
+"""Facets as data: `{value, label, count, selected, toggle_url}`, counted by `engine.Evaluation`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
+from determinations.search.engine import Evaluation
 from determinations.search.filters import ItemFilter
 from determinations.search.urls import with_value_toggled, with_values
 
 SHOWN = 8  # values shown before "more"
-LISTED = 100  # values counted at most per facet
+LISTED = 100  # values listed at most per facet
 
-# (parameter, heading, path of the counted value from a disputed item)
 VALUE_FACETS = [
-    ("decision", "Decision", "decision"),
-    ("medication", "Medication", "medication__generic_name"),
-    ("drug_class", "Drug class", "drug_class__name"),
-    ("category", "Treatment category", "category"),
-    ("specialty", "Reviewer specialty", "letter__reviewer_specialties__name"),
-    ("state", "Licensure state", "letter__reviewer_states__code"),
-    ("guideline", "Guideline", "guideline_source"),
-    ("sex", "Patient sex", "letter__patient_sex"),
+    ("decision", "Decision"),
+    ("medication", "Medication"),
+    ("drug_class", "Drug class"),
+    ("category", "Treatment category"),
+    ("specialty", "Reviewer specialty"),
+    ("state", "Licensure state"),
+    ("guideline", "Guideline"),
+    ("sex", "Patient sex"),
 ]
 AGE_BANDS = [
     ("under 30", None, 29),
@@ -32,6 +30,7 @@ AGE_BANDS = [
     ("50-59", 50, 59),
     ("60 and over", 60, None),
 ]
+YEAR_FACETS = [("injury_year", "Year of injury"), ("ur_year", "Year of UR denial")]
 
 
 @dataclass
@@ -59,36 +58,16 @@ class Facet:
         return [v for i, v in enumerate(self.values) if i >= SHOWN and not v.selected]
 
 
-def value_facets(filters: ItemFilter, params: QueryDict) -> list[Facet]:
-    """Every value facet with its counts; selected values stay even at zero."""
-    return [_value_facet(filters, params, *spec) for spec in VALUE_FACETS]
-
-
-def range_facets(filters: ItemFilter, params: QueryDict) -> list[Facet]:
-    """Age bands, injury years and UR denial years, each a link that sets its range."""
-    return [_age_facet(filters, params), *(_year_facet(filters, params, *spec) for spec in _YEARS)]
-
-
-def _value_facet(
-    filters: ItemFilter, params: QueryDict, name: str, heading: str, path: str
-) -> Facet:
-    labels = dict(filters.form.fields[name].choices)
-    selected = set(filters.form.cleaned_data.get(name) or [])
-    rows = (
-        filters.filtered(skip=frozenset({name}))
-        .exclude(**{f"{path}__isnull": True})
-        .exclude(**{path: ""})
-        .order_by()
-        .values(path)
-        .annotate(count=Count("id"))
-        .order_by("-count", path)[:LISTED]
-    )
-    counts = {row[path]: row["count"] for row in rows}
-    counts.update({value: 0 for value in selected if value not in counts})
-    return Facet(
-        name,
-        heading,
-        [
+def value_facets(filters: ItemFilter, evaluation: Evaluation, params: QueryDict) -> list[Facet]:
+    """Every value facet; a ticked value stays listed even when nothing matches it."""
+    facets = []
+    for name, heading in VALUE_FACETS:
+        labels = dict(filters.form.fields[name].choices)
+        selected = set(filters.form.cleaned_data.get(name) or [])
+        counts = evaluation.counts(name)
+        ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:LISTED]
+        ranked += [(value, 0) for value in sorted(selected - counts.keys())]
+        values = [
             FacetValue(
                 value,
                 str(labels.get(value, value)),
@@ -96,63 +75,37 @@ def _value_facet(
                 value in selected,
                 with_value_toggled(params, name, value),
             )
-            for value, count in counts.items()
-        ],
-    )
+            for value, count in ranked
+        ]
+        facets.append(Facet(name, heading, values))
+    return facets
 
 
-def _age_facet(filters: ItemFilter, params: QueryDict) -> Facet:
-    items = filters.filtered(skip=frozenset({"age_min", "age_max"}))
-    counts = items.aggregate(
-        **{
-            f"band{index}": Count("id", filter=_between("letter__patient_age", low, high))
-            for index, (_, low, high) in enumerate(AGE_BANDS)
-        }
-    )
+def range_facets(evaluation: Evaluation, params: QueryDict) -> list[Facet]:
+    """Age bands, injury years and UR denial years, each a link that sets its range."""
+    return [_age_facet(evaluation, params)] + [
+        _year_facet(evaluation, params, name, heading) for name, heading in YEAR_FACETS
+    ]
+
+
+def _age_facet(evaluation: Evaluation, params: QueryDict) -> Facet:
     current = (params.get("age_min", ""), params.get("age_max", ""))
     values = []
-    for index, (label, low, high) in enumerate(AGE_BANDS):
-        band = ("" if low is None else str(low), "" if high is None else str(high))
-        chosen = current == band
+    for label, low, high in AGE_BANDS:
+        chosen = current == ("" if low is None else str(low), "" if high is None else str(high))
         url = with_values(params, age_min=None if chosen else low, age_max=None if chosen else high)
-        values.append(FacetValue(label, label, counts[f"band{index}"], chosen, url))
+        count = evaluation.age_band_count(low, high)
+        values.append(FacetValue(label, label, count, chosen, url))
     return Facet("age", "Patient age", values)
 
 
-_YEARS = [
-    ("injury_year", "Year of injury", "letter__date_of_injury"),
-    ("ur_year", "Year of UR denial", "letter__ur_denial_date"),
-]
-
-
-def _year_facet(
-    filters: ItemFilter, params: QueryDict, name: str, heading: str, path: str
-) -> Facet:
+def _year_facet(evaluation: Evaluation, params: QueryDict, name: str, heading: str) -> Facet:
     low, high = f"{name}_min", f"{name}_max"
-    rows = (
-        filters.filtered(skip=frozenset({low, high}))
-        .exclude(**{f"{path}__isnull": True})
-        .annotate(year=ExtractYear(path))
-        .order_by()
-        .values("year")
-        .annotate(count=Count("id"))
-        .order_by("-year")[:LISTED]
-    )
     current = (params.get(low), params.get(high))
     values = []
-    for row in rows:
-        year = str(row["year"])
+    for year, count in sorted(evaluation.counts(name).items(), reverse=True)[:LISTED]:
         chosen = current == (year, year)
         bound = None if chosen else year
         url = with_values(params, **{low: bound, high: bound})
-        values.append(FacetValue(year, year, row["count"], chosen, url))
+        values.append(FacetValue(year, year, count, chosen, url))
     return Facet(name, heading, values)
-
-
-def _between(path: str, low: int | None, high: int | None) -> Q:
-    condition = Q(**{f"{path}__isnull": False})
-    if low is not None:
-        condition &= Q(**{f"{path}__gte": low})
-    if high is not None:
-        condition &= Q(**{f"{path}__lte": high})
-    return condition

@@ -51,6 +51,16 @@ class PostgresBackend:
         )
         return items.annotate(rank=rank)
 
+    def ranked_ids(self, query: SearchQuery) -> tuple[list[int], list[float]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_rank_cd(search_vector, {TSQUERY}) FROM {ITEMS} "
+                f"WHERE search_vector @@ {TSQUERY}",
+                [query.to_websearch()] * 2,
+            )
+            rows = cursor.fetchall()
+        return [row[0] for row in rows], [row[1] for row in rows]
+
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids:
             return {}

@@ -66,6 +66,23 @@ class SqliteBackend:
             params=[fts5_expression(query.groups)],
         )
 
+    def ranked_ids(self, query: SearchQuery) -> tuple[list[int], list[float]]:
+        excluded = ""
+        params: list[str] = []
+        if query.excluded:
+            excluded = f"rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+            params.append(fts5_expression([[term] for term in query.excluded], joiner=" OR "))
+        if query.groups:
+            sql = f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {FTS} MATCH %s"
+            params.insert(0, fts5_expression(query.groups))
+            sql += f" AND {excluded}" if excluded else ""
+        else:
+            sql = f"SELECT id, 0.0 FROM {ITEMS} WHERE " + excluded.replace("rowid NOT", "id NOT", 1)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [row[0] for row in rows], [row[1] for row in rows]
+
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids or not query.groups:
             return {}

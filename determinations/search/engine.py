@@ -1,0 +1,170 @@
+"""Evaluate the cleaned search parameters over the in-memory item columns.
+
+`ItemFilter` stays the one definition of the parameters and their meaning; `ItemFilter.filtered`
+applies them in SQL (exports stream from it), this module applies the same cleaned values to
+`ItemColumns` for the search page's counts and ordering. `tests/test_search_engine.py` checks
+that both give the same items and counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from determinations.search.columns import CATEGORIES, DECISIONS, GUIDELINES, SEXES, ItemColumns
+
+# Facet name -> the parameters that make up its filter.
+GROUPS = {
+    "q": ("q",),
+    "decision": ("decision",),
+    "medication": ("medication",),
+    "drug_class": ("drug_class",),
+    "category": ("category",),
+    "specialty": ("specialty",),
+    "state": ("state",),
+    "guideline": ("guideline",),
+    "sex": ("sex",),
+    "age": ("age_min", "age_max"),
+    "injury_year": ("injury_year_min", "injury_year_max"),
+    "ur_year": ("ur_year_min", "ur_year_max"),
+}
+_CODED = {
+    "decision": ("decision", DECISIONS),
+    "category": ("category", CATEGORIES),
+    "guideline": ("guideline", GUIDELINES),
+    "sex": ("sex", SEXES),
+}
+
+
+@dataclass
+class TextMatches:
+    """Items a full-text query matches (sorted ids) and their ranks, aligned."""
+
+    ids: np.ndarray
+    ranks: np.ndarray
+
+
+class Evaluation:
+    """Masks of the active filters, combined as the facets and results need them."""
+
+    def __init__(self, columns: ItemColumns, cleaned: dict, text: TextMatches | None) -> None:
+        self.columns = columns
+        self.ranks = np.zeros(len(columns), dtype=np.float64)
+        self.masks: dict[str, np.ndarray] = {}
+        if text is not None:
+            rows = _rows_of_ids(columns.ids, text.ids)
+            self.masks["q"] = _mask_of_rows(len(columns), rows.compress(rows >= 0))
+            self.ranks[rows[rows >= 0]] = text.ranks[rows >= 0]
+        for group, names in GROUPS.items():
+            if group != "q":
+                mask = self._group_mask(group, [cleaned.get(name) for name in names])
+                if mask is not None:
+                    self.masks[group] = mask
+
+    def mask(self, skip: str = "") -> np.ndarray:
+        """Items passing every active filter except the facet ``skip``."""
+        result = np.ones(len(self.columns), dtype=bool)
+        for group, mask in self.masks.items():
+            if group != skip:
+                result &= mask
+        return result
+
+    def counts(self, group: str) -> dict[str, int]:
+        """Items per value of a facet, under every filter but its own; zeros left out."""
+        mask, c = self.mask(skip=group), self.columns
+        if group in _CODED:
+            attribute, vocabulary = _CODED[group]
+            return _named_counts(getattr(c, attribute)[mask], dict(enumerate(vocabulary)))
+        if group == "medication":
+            return _named_counts(c.medication[mask], c.medication_names)
+        if group == "drug_class":
+            return _named_counts(c.drug_class[mask], c.drug_class_names)
+        if group in ("specialty", "state"):
+            lists = c.specialties if group == "specialty" else c.states
+            counts = {value: int(mask[rows].sum()) for value, rows in lists.items()}
+            return {value: n for value, n in counts.items() if n}
+        if group in ("injury_year", "ur_year"):
+            return _named_counts(getattr(c, group)[mask], None)
+        raise KeyError(group)
+
+    def age_band_count(self, low: int | None, high: int | None) -> int:
+        ages = self.columns.age[self.mask(skip="age")]
+        inside = ages >= (0 if low is None else low)
+        if high is not None:
+            inside &= ages <= high
+        return int(inside.sum())
+
+    def ordered_rows(self, ordering: str) -> np.ndarray:
+        """Rows of the matching items in the requested order (SQL ordering's twin)."""
+        c = self.columns
+        rows = np.flatnonzero(self.mask())
+        if ordering == "relevance":
+            keys = (c.positions[rows], c.letter_ids[rows], -self.ranks[rows])
+        else:
+            undated = c.ur_day[rows] == 0
+            if ordering == "oldest":
+                keys = (c.positions[rows], c.letter_ids[rows], c.ur_day[rows], undated)
+            else:
+                keys = (c.positions[rows], -c.letter_ids[rows], -c.ur_day[rows], undated)
+        return rows[np.lexsort(keys)]
+
+    def _group_mask(self, group: str, values: list) -> np.ndarray | None:
+        c = self.columns
+        if group in _CODED:
+            attribute, vocabulary = _CODED[group]
+            return _one_of(getattr(c, attribute), [vocabulary.index(v) for v in values[0] or []])
+        if group == "medication":
+            return _one_of(c.medication, _ids_named(c.medication_names, values[0]))
+        if group == "drug_class":
+            return _one_of(c.drug_class, _ids_named(c.drug_class_names, values[0]))
+        if group in ("specialty", "state"):
+            if not values[0]:
+                return None
+            lists = c.specialties if group == "specialty" else c.states
+            empty = np.array([], dtype=np.int64)
+            rows = np.concatenate([lists.get(v, empty) for v in values[0]])
+            return _mask_of_rows(len(c), rows)
+        low, high = values
+        if low is None and high is None:
+            return None
+        column = {"age": c.age, "injury_year": c.injury_year, "ur_year": c.ur_year}[group]
+        known = column >= 0 if group == "age" else column > 0
+        if low is not None:
+            known &= column >= low
+        if high is not None:
+            known &= column <= high
+        return known
+
+
+def _one_of(column: np.ndarray, codes: list[int]) -> np.ndarray | None:
+    return np.isin(column, codes) if codes else None
+
+
+def _ids_named(names: dict[int, str], wanted: list[str] | None) -> list[int]:
+    wanted_set = set(wanted or [])
+    return [pk for pk, name in names.items() if name in wanted_set] or ([-1] if wanted else [])
+
+
+def _named_counts(values: np.ndarray, names: dict[int, str] | None) -> dict[str, int]:
+    found, counts = np.unique(values, return_counts=True)
+    result = {}
+    for value, count in zip(found.tolist(), counts.tolist(), strict=True):
+        name = str(value) if names is None else names.get(value, "")
+        if value and name:
+            result[name] = count
+    return result
+
+
+def _mask_of_rows(size: int, rows: np.ndarray) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[rows] = True
+    return mask
+
+
+def _rows_of_ids(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Row of each wanted id in the sorted ``ids``, -1 where absent."""
+    rows = np.searchsorted(ids, wanted)
+    rows[rows >= len(ids)] = 0
+    found = ids[rows] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
+    return np.where(found, rows, -1)
