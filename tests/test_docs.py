@@ -26,3 +26,10 @@ def test_every_make_target_is_documented():
     makefile = (ROOT / "Makefile").read_text()
     targets = set(re.findall(r"^([a-z][a-z-]+):", makefile, re.M)) - {"install", "clean", "format"}
     assert sorted(t for t in targets if f"make {t}" not in README) == []
+
+
+def test_every_search_parameter_is_documented():
+    from determinations.search.filters import ItemFilter
+
+    names = [*ItemFilter.base_filters, "page"]
+    assert sorted(name for name in names if f"`{name}`" not in README) == []

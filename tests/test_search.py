@@ -259,7 +259,9 @@ def test_pagination_keeps_every_parameter(corpus, client):
     assert 'href="?category=pharmaceutical&amp;sort=oldest&amp;page=2"' in page
 
 
-def test_search_page_query_count_does_not_grow_with_results(client, django_assert_max_num_queries, tmp_path):
+def test_search_page_query_count_does_not_grow_with_results(
+    client, django_assert_max_num_queries, tmp_path
+):
     letters.write_variants(tmp_path / "few", 5)
     ingest_paths([tmp_path / "few"])
     client.get("/", {"q": "muscle"})  # the first request after a change loads the item columns

@@ -40,7 +40,7 @@ def ordered_items(filters: ItemFilter) -> QuerySet:
     """The items matching ``filters`` in the order they asked for (search page and exports)."""
     items = filters.filtered()
     query = filters.search_query
-    if filters.ordering == "relevance" and not query.is_empty:
+    if filters.ordering == "relevance":
         return backend().ranked(items, query).order_by("-rank", "letter_id", "position")
     denial = F("letter__ur_denial_date")
     if filters.ordering == "oldest":

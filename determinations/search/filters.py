@@ -174,11 +174,9 @@ class ItemFilter(django_filters.FilterSet):
 
     @property
     def ordering(self) -> str:
-        """The requested order; relevance only makes sense with a query."""
-        sort = self.form.cleaned_data.get("sort")
-        if sort:
-            return sort
-        return "relevance" if not self.search_query.is_empty else "newest"
+        """The requested order; relevance needs words to rank by, else newest first."""
+        sort = self.form.cleaned_data.get("sort") or "relevance"
+        return "newest" if sort == "relevance" and not self.search_query.groups else sort
 
     def _without_unusable_values(self, data: QueryDict) -> QueryDict:
         """Drop unknown facet values and cut an overlong query, each with a notice."""
