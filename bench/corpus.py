@@ -119,7 +119,8 @@ def _letter(rng: random.Random, number: int, drugs: list[str]) -> str:
 def _item(rng: random.Random, drugs: list[str]) -> tuple[str, str]:
     if rng.random() < 0.6:
         name = rng.choice(drugs)
-        label = f"{name} {rng.choice([5, 10, 20, 50, 100, 300, 600])}mg #{rng.choice([30, 60, 90, 120])}"
+        strength = rng.choice([5, 10, 20, 50, 100, 300, 600])
+        label = f"{name} {strength}mg #{rng.choice([30, 60, 90, 120])}"
     else:
         label = name = rng.choice(SERVICES)
     upheld = rng.random() < 0.85

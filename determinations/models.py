@@ -230,6 +230,9 @@ class CorpusVersion(models.Model):
 
     token = models.CharField(max_length=32, default="")
 
+    def __str__(self) -> str:
+        return self.token
+
     @classmethod
     def current(cls) -> str:
         return cls.objects.filter(pk=1).values_list("token", flat=True).first() or ""
