@@ -13,6 +13,7 @@ from determinations.models import (
     RejectedSource,
     Specialty,
 )
+from determinations.search.backends import backend
 
 
 class DisputedItemInline(admin.StackedInline):
@@ -42,6 +43,10 @@ class LetterAdmin(admin.ModelAdmin):
     filter_horizontal = ["reviewer_states", "reviewer_specialties"]
     inlines = [DisputedItemInline, ParseIssueInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        backend().index_letters([form.instance.pk])  # items and summary may have changed
+
 
 @admin.register(DisputedItem)
 class DisputedItemAdmin(admin.ModelAdmin):
@@ -51,6 +56,10 @@ class DisputedItemAdmin(admin.ModelAdmin):
     list_select_related = ["medication", "drug_class"]
     raw_id_fields = ["letter"]
     autocomplete_fields = ["medication", "drug_class"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        backend().index_letters([obj.letter_id])
 
 
 @admin.register(Medication)

@@ -81,3 +81,31 @@ def test_admin_shows_letters_and_items(admin_client, corpus):
     assert (
         admin_client.get(f"/admin/determinations/disputeditem/{item.pk}/change/").status_code == 200
     )
+
+
+def test_an_admin_edit_is_searchable_at_once(admin_client, corpus):
+    item = DisputedItem.objects.get(label="Medrol Dose Pack")
+    assert "0 disputed items" in admin_client.get("/", {"q": "prednisolone"}).content.decode()
+    data = {
+        "letter": item.letter_id,
+        "position": item.position,
+        "label": "Medrol Dose Pack (prednisolone taper)",
+        "decision": item.decision,
+        "claims_administrator_guideline": item.claims_administrator_guideline,
+        "reviewer_guideline": item.reviewer_guideline,
+        "guideline_source": item.guideline_source,
+        "rationale": item.rationale,
+        "treatment": item.treatment,
+        "medication": item.medication_id,
+        "drug_class": item.drug_class_id,
+        "category": item.category,
+        "strength": "",
+        "quantity": "",
+        "refills": "",
+    }
+    response = admin_client.post(f"/admin/determinations/disputeditem/{item.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    page = admin_client.get("/", {"q": "prednisolone"}).content.decode()
+    assert "1 disputed item" in page
+    assert "Medrol Dose Pack (prednisolone taper)" in page
