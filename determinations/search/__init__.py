@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +23,9 @@ from determinations.search.highlight import marked_html
 from determinations.search.query import SearchQuery
 
 RESULTS_PER_PAGE = 20
+RECENT_QUERIES = 32
+_recent_matches: OrderedDict[tuple, TextMatches] = OrderedDict()
+_recent_lock = threading.Lock()
 
 
 @dataclass
@@ -52,7 +57,9 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
     """Run the search the parameters describe; bad parameters become notices, never errors."""
     filters = ItemFilter(params)
     query = filters.search_query
-    evaluation = Evaluation(item_columns(), filters.form.cleaned_data, _text_matches(query))
+    columns = item_columns()
+    text = text_matches(query, columns.version, rank=filters.ordering == "relevance")
+    evaluation = Evaluation(columns, filters.form.cleaned_data, text)
     rows = evaluation.ordered_rows(filters.ordering)
     page, page_notice = _page(
         Paginator(ItemsByRow(evaluation.columns.ids[rows]), per_page), params.get("page")
@@ -96,14 +103,35 @@ class ItemsByRow(Sequence):
         return items if isinstance(index, slice) else items[0]
 
 
-def _text_matches(query: SearchQuery) -> TextMatches | None:
+def text_matches(query: SearchQuery, version: str, rank: bool) -> TextMatches | None:
+    """The items a query matches, remembered per corpus version for the next few requests.
+
+    Ticking facets and paging repeat the same words: only the first request pays for the
+    full-text query, which dominates the page's time when a word matches most items.
+    """
     if query.is_empty:
         return None
-    ids, ranks = backend().ranked_ids(query)
+    key = (version, query.to_websearch(), rank)
+    with _recent_lock:
+        if key in _recent_matches:
+            _recent_matches.move_to_end(key)
+            return _recent_matches[key]
+    ids, ranks = backend().ranked_ids(query, rank=rank)
     order = np.argsort(np.array(ids, dtype=np.int64), kind="stable")
-    return TextMatches(
+    found = TextMatches(
         np.array(ids, dtype=np.int64)[order], np.array(ranks, dtype=np.float64)[order]
     )
+    with _recent_lock:
+        _recent_matches[key] = found
+        while len(_recent_matches) > RECENT_QUERIES:
+            _recent_matches.popitem(last=False)
+    return found
+
+
+def forget_recent_matches() -> None:
+    """Empty the per-process memory of recent text matches (benchmarks measure cold runs)."""
+    with _recent_lock:
+        _recent_matches.clear()
 
 
 def _page(paginator: Paginator, number: str | None) -> tuple[Page, str]:

@@ -31,8 +31,8 @@ class SearchBackend(Protocol):
     def ranked(self, items: QuerySet, query: SearchQuery) -> QuerySet:
         """``items`` annotated with `rank` (higher is better) for ``query``."""
 
-    def ranked_ids(self, query: SearchQuery) -> tuple[list[int], list[float]]:
-        """Every item matching ``query`` with its rank, in one query (for the search page)."""
+    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
+        """Every item matching ``query`` with its rank (0.0 unless ``rank``), in one query."""
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         """A passage of each item's rationale with the matches between MARK_START/MARK_END."""

@@ -51,12 +51,13 @@ class PostgresBackend:
         )
         return items.annotate(rank=rank)
 
-    def ranked_ids(self, query: SearchQuery) -> tuple[list[int], list[float]]:
+    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
+        # Ranking reads every matching vector; skip it when the order is by date.
+        score = f"ts_rank_cd(search_vector, {TSQUERY})" if rank else "0.0"
+        params = [query.to_websearch()] * (2 if rank else 1)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, ts_rank_cd(search_vector, {TSQUERY}) FROM {ITEMS} "
-                f"WHERE search_vector @@ {TSQUERY}",
-                [query.to_websearch()] * 2,
+                f"SELECT id, {score} FROM {ITEMS} WHERE search_vector @@ {TSQUERY}", params
             )
             rows = cursor.fetchall()
         return [row[0] for row in rows], [row[1] for row in rows]

@@ -66,14 +66,15 @@ class SqliteBackend:
             params=[fts5_expression(query.groups)],
         )
 
-    def ranked_ids(self, query: SearchQuery) -> tuple[list[int], list[float]]:
+    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
         excluded = ""
         params: list[str] = []
         if query.excluded:
             excluded = f"rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
             params.append(fts5_expression([[term] for term in query.excluded], joiner=" OR "))
         if query.groups:
-            sql = f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {FTS} MATCH %s"
+            score = f"-{_BM25}" if rank else "0.0"
+            sql = f"SELECT rowid, {score} FROM {FTS} WHERE {FTS} MATCH %s"
             params.insert(0, fts5_expression(query.groups))
             sql += f" AND {excluded}" if excluded else ""
         else:
