@@ -115,6 +115,24 @@ def test_relevance_puts_label_matches_first(corpus):
     assert first.label == "Gabapentin 600mg #90 with 2 refills"
 
 
+def test_past_the_rank_limit_only_the_newest_matches_are_ranked(corpus, monkeypatch):
+    from determinations.search import backends
+
+    monkeypatch.setattr(backends, "RANK_LIMIT", 3)
+    matching = sorted(
+        ordered_items(ItemFilter(QueryDict("q=exacerbation"))).values_list("id", flat=True)
+    )
+    page = search(QueryDict("q=exacerbation"))
+
+    shown = [item.pk for item in page.page.object_list]
+    assert sorted(shown) == matching
+    assert sorted(shown[:3]) == matching[-3:], "the three newest matches are ranked first"
+    assert page.notices == [
+        "9 items contain these words: the 3 most recently added are ordered by relevance, "
+        "the others follow them. Add words or filters to narrow."
+    ]
+
+
 def test_newest_and_oldest_sort_by_ur_denial_date(corpus):
     newest = list(
         ordered_items(ItemFilter(QueryDict("sort=newest"))).values_list(

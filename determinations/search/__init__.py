@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.utils.safestring import SafeString
 
 from determinations.models import DisputedItem
+from determinations.search import backends
 from determinations.search.backends import backend
 from determinations.search.columns import item_columns
 from determinations.search.engine import Evaluation, TextMatches
@@ -71,6 +72,12 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
     for item in page.object_list:
         item.snippet = snippets.get(item.pk)
     notices = [*filters.notices, *([page_notice] if page_notice else [])]
+    ranked_only_some = text is not None and len(text.ids) > backends.RANK_LIMIT
+    if filters.ordering == "relevance" and ranked_only_some:
+        notices.append(
+            f"{len(text.ids):,} items contain these words: the {backends.RANK_LIMIT:,} most recently added "
+            "are ordered by relevance, the others follow them. Add words or filters to narrow."
+        )
     if params.get("q", "").strip() and query.is_empty:
         notices.append("The search text has only common words or punctuation: showing all items.")
     return SearchPage(

@@ -16,6 +16,9 @@ from determinations.search.query import SearchQuery
 # Snippet text marks matches with these control characters; `highlight.py` turns them into
 # <mark> only after escaping the text around them.
 MARK_START, MARK_END = "\x02", "\x03"
+# Ranking reads every match; past this many, only the newest matches are ranked and the
+# rest follow unranked (the page says so). Broad words match most items of a corpus.
+RANK_LIMIT = 10_000
 
 
 class SearchBackend(Protocol):

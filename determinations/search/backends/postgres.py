@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from determinations.search import backends
 from determinations.search.backends import MARK_END, MARK_START
 from determinations.search.query import SearchQuery
 
@@ -52,15 +53,21 @@ class PostgresBackend:
         return items.annotate(rank=rank)
 
     def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
-        # Ranking reads every matching vector; skip it when the order is by date.
-        score = f"ts_rank_cd(search_vector, {TSQUERY})" if rank else "0.0"
-        params = [query.to_websearch()] * (2 if rank else 1)
+        websearch = query.to_websearch()
         with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {ITEMS} WHERE search_vector @@ {TSQUERY}", [websearch])
+            ids = [row[0] for row in cursor.fetchall()]
+            if not rank or not ids:
+                return ids, [0.0] * len(ids)
+            # Ranking reads every matching vector: only the newest RANK_LIMIT matches are ranked.
+            newest = sorted(ids)[-backends.RANK_LIMIT :][0]
             cursor.execute(
-                f"SELECT id, {score} FROM {ITEMS} WHERE search_vector @@ {TSQUERY}", params
+                f"SELECT id, ts_rank_cd(search_vector, {TSQUERY}) FROM {ITEMS} "
+                f"WHERE search_vector @@ {TSQUERY} AND id >= %s",
+                [websearch, websearch, newest],
             )
-            rows = cursor.fetchall()
-        return [row[0] for row in rows], [row[1] for row in rows]
+            ranks = dict(cursor.fetchall())
+        return ids, [ranks.get(pk, 0.0) for pk in ids]
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids:

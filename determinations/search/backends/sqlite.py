@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from determinations.search import backends
 from determinations.search.backends import MARK_END, MARK_START
 from determinations.search.query import SearchQuery, Term
 
@@ -50,8 +51,7 @@ class SqliteBackend:
         if query.groups:
             items = items.filter(_matches("IN", fts5_expression(query.groups)))
         if query.excluded:
-            excluded = fts5_expression([[term] for term in query.excluded], joiner=" OR ")
-            items = items.filter(_matches("NOT IN", excluded))
+            items = items.filter(_matches("NOT IN", _excluded(query)))
         return items
 
     def ranked(self, items: QuerySet, query: SearchQuery) -> QuerySet:
@@ -67,22 +67,26 @@ class SqliteBackend:
         )
 
     def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
-        excluded = ""
-        params: list[str] = []
+        if not query.groups:  # only exclusions: every other item matches, unranked
+            unmatched = f"id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+            ids = _column(f"SELECT id FROM {ITEMS} WHERE {unmatched}", [_excluded(query)])
+            return ids, [0.0] * len(ids)
+        where, params = f"{FTS} MATCH %s", [fts5_expression(query.groups)]
         if query.excluded:
-            excluded = f"rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
-            params.append(fts5_expression([[term] for term in query.excluded], joiner=" OR "))
-        if query.groups:
-            score = f"-{_BM25}" if rank else "0.0"
-            sql = f"SELECT rowid, {score} FROM {FTS} WHERE {FTS} MATCH %s"
-            params.insert(0, fts5_expression(query.groups))
-            sql += f" AND {excluded}" if excluded else ""
-        else:
-            sql = f"SELECT id, 0.0 FROM {ITEMS} WHERE " + excluded.replace("rowid NOT", "id NOT", 1)
+            where += f" AND rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+            params.append(_excluded(query))
+        ids = _column(f"SELECT rowid FROM {FTS} WHERE {where}", params)
+        if not rank or not ids:
+            return ids, [0.0] * len(ids)
+        # Ranking scores every match: only the newest RANK_LIMIT matches are ranked.
+        newest = sorted(ids)[-backends.RANK_LIMIT :][0]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return [row[0] for row in rows], [row[1] for row in rows]
+            cursor.execute(
+                f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {where} AND rowid >= %s",
+                [*params, newest],
+            )
+            ranks = dict(cursor.fetchall())
+        return ids, [ranks.get(pk, 0.0) for pk in ids]
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids or not query.groups:
@@ -95,6 +99,16 @@ class SqliteBackend:
                 [MARK_START, MARK_END, fts5_expression(query.groups), *item_ids],
             )
             return dict(cursor.fetchall())
+
+
+def _excluded(query: SearchQuery) -> str:
+    return fts5_expression([[term] for term in query.excluded], joiner=" OR ")
+
+
+def _column(sql: str, params: list) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def fts5_expression(groups: list[list[Term]], joiner: str = " AND ") -> str:
