@@ -75,8 +75,9 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
     ranked_only_some = text is not None and len(text.ids) > backends.RANK_LIMIT
     if filters.ordering == "relevance" and ranked_only_some:
         notices.append(
-            f"{len(text.ids):,} items contain these words: the {backends.RANK_LIMIT:,} most recently added "
-            "are ordered by relevance, the others follow them. Add words or filters to narrow."
+            f"{len(text.ids):,} items contain these words: the {backends.RANK_LIMIT:,} most "
+            "recently added are ordered by relevance, the others follow them. "
+            "Add words or filters to narrow."
         )
     if params.get("q", "").strip() and query.is_empty:
         notices.append("The search text has only common words or punctuation: showing all items.")
