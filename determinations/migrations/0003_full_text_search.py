@@ -2,12 +2,17 @@
 
 from django.db import migrations
 
+# A narrow table of its own: matching and ranking read far fewer pages than they would
+# with the vector beside the item's texts (measured: 3x faster for phrases at 100k items).
 POSTGRES_FORWARD = [
-    "ALTER TABLE determinations_disputeditem ADD COLUMN search_vector tsvector",
-    "CREATE INDEX determinations_item_search_gin ON determinations_disputeditem "
+    # No foreign key: Django's test flush truncates the items table without CASCADE.
+    # Deleted items' rows are removed by `forget_items`; PostgreSQL never reuses an id.
+    "CREATE TABLE determinations_item_search ("
+    " item_id bigint PRIMARY KEY, search_vector tsvector NOT NULL)",
+    "CREATE INDEX determinations_item_search_gin ON determinations_item_search "
     "USING GIN (search_vector)",
 ]
-POSTGRES_BACKWARD = ["ALTER TABLE determinations_disputeditem DROP COLUMN search_vector"]
+POSTGRES_BACKWARD = ["DROP TABLE determinations_item_search"]
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE determinations_item_fts USING fts5("
     "names, rationale, guidelines, summary, tokenize = 'porter unicode61 remove_diacritics 2')"

@@ -1,4 +1,4 @@
-"""PostgreSQL: a weighted `tsvector` column, GIN index, `websearch_to_tsquery`, `ts_rank_cd`."""
+"""PostgreSQL: a weighted `tsvector` per item (GIN index), `websearch_to_tsquery`, `ts_rank_cd`."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from determinations.search.backends import MARK_END, MARK_START
 from determinations.search.query import SearchQuery
 
 ITEMS = "determinations_disputeditem"
+SEARCH = "determinations_item_search"
 TSQUERY = "websearch_to_tsquery('english', %s)"
 # Label and medication names weigh most (A), rationale and guidelines next (B), summary least (C).
 _INDEX_SQL = f"""
-UPDATE {ITEMS} AS i SET search_vector =
+INSERT INTO {SEARCH} (item_id, search_vector)
+SELECT i.id,
     setweight(to_tsvector('english', i.label || ' ' || coalesce((
         SELECT m.generic_name || ' ' || m.search_names
         FROM determinations_medication m WHERE m.id = i.medication_id), '')), 'A')
@@ -22,9 +24,11 @@ UPDATE {ITEMS} AS i SET search_vector =
     || setweight(to_tsvector('english',
         i.claims_administrator_guideline || ' ' || i.reviewer_guideline), 'B')
     || setweight(to_tsvector('english', l.summary), 'C')
-FROM determinations_letter AS l
-WHERE l.id = i.letter_id AND i.letter_id = ANY(%s)
+FROM {ITEMS} AS i JOIN determinations_letter AS l ON l.id = i.letter_id
+WHERE i.letter_id = ANY(%s)
+ON CONFLICT (item_id) DO UPDATE SET search_vector = EXCLUDED.search_vector
 """
+_MATCHES = f"SELECT item_id FROM {SEARCH} WHERE search_vector @@ {TSQUERY}"
 _HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20, "
     'ShortWord=2, MaxFragments=2, FragmentDelimiter=" ... "'
@@ -38,32 +42,35 @@ class PostgresBackend:
                 cursor.execute(_INDEX_SQL, [list(letter_ids)])
 
     def forget_items(self, item_ids: list[int]) -> None:
-        """Nothing to do: the vector lives in the item's own row."""
+        if item_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {SEARCH} WHERE item_id = ANY(%s)", [list(item_ids)])
 
     def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
-        condition = RawSQL(
-            f"{ITEMS}.search_vector @@ {TSQUERY}", [query.to_websearch()], BooleanField()
-        )
+        condition = RawSQL(f"{ITEMS}.id IN ({_MATCHES})", [query.to_websearch()], BooleanField())
         return items.filter(condition)
 
     def ranked(self, items: QuerySet, query: SearchQuery) -> QuerySet:
         rank = RawSQL(
-            f"ts_rank_cd({ITEMS}.search_vector, {TSQUERY})", [query.to_websearch()], FloatField()
+            f"(SELECT ts_rank_cd(s.search_vector, {TSQUERY}) FROM {SEARCH} s "
+            f"WHERE s.item_id = {ITEMS}.id)",
+            [query.to_websearch()],
+            FloatField(),
         )
         return items.annotate(rank=rank)
 
     def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
         websearch = query.to_websearch()
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {ITEMS} WHERE search_vector @@ {TSQUERY}", [websearch])
+            cursor.execute(_MATCHES, [websearch])
             ids = [row[0] for row in cursor.fetchall()]
             if not rank or not ids:
                 return ids, [0.0] * len(ids)
             # Ranking reads every matching vector: only the newest RANK_LIMIT matches are ranked.
             newest = sorted(ids)[-backends.RANK_LIMIT :][0]
             cursor.execute(
-                f"SELECT id, ts_rank_cd(search_vector, {TSQUERY}) FROM {ITEMS} "
-                f"WHERE search_vector @@ {TSQUERY} AND id >= %s",
+                f"SELECT item_id, ts_rank_cd(search_vector, {TSQUERY}) FROM {SEARCH} "
+                f"WHERE search_vector @@ {TSQUERY} AND item_id >= %s",
                 [websearch, websearch, newest],
             )
             ranks = dict(cursor.fetchall())
