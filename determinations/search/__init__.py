@@ -11,7 +11,6 @@ import numpy as np
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import F, QuerySet
 from django.http import QueryDict
-from django.utils.safestring import SafeString
 
 from determinations.models import DisputedItem
 from determinations.search import backends
@@ -38,12 +37,12 @@ class SearchPage:
     page: Page
     facets: list[Facet]
     ranges: list[Facet]
-    snippets: dict[int, SafeString] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
 
 def ordered_items(filters: ItemFilter) -> QuerySet:
-    """The items matching ``filters`` in the order they asked for (search page and exports)."""
+    """The items matching ``filters`` in the order they asked for, in SQL (exports stream it;
+    the search page computes the same order in memory, see `engine.py`)."""
     items = filters.filtered()
     query = filters.search_query
     if filters.ordering == "relevance":
@@ -87,7 +86,6 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
         page=page,
         facets=value_facets(filters, evaluation, params),
         ranges=range_facets(evaluation, params),
-        snippets=snippets,
         notices=notices,
     )
 
