@@ -66,12 +66,14 @@ class PostgresBackend:
             ids = [row[0] for row in cursor.fetchall()]
             if not rank or not ids:
                 return ids, [0.0] * len(ids)
-            # Ranking reads every matching vector: only the newest RANK_LIMIT matches are ranked.
-            newest = sorted(ids)[-backends.RANK_LIMIT :][0]
+            # Ranking reads every matching vector: only the newest RANK_LIMIT matches are
+            # ranked, fetched by primary key (the planner cannot estimate `@@` and would
+            # otherwise recheck every match).
+            newest = sorted(ids)[-backends.RANK_LIMIT :]
             cursor.execute(
                 f"SELECT item_id, ts_rank_cd(search_vector, {TSQUERY}) FROM {SEARCH} "
-                f"WHERE search_vector @@ {TSQUERY} AND item_id >= %s",
-                [websearch, websearch, newest],
+                "WHERE item_id = ANY(%s)",
+                [websearch, newest],
             )
             ranks = dict(cursor.fetchall())
         return ids, [ranks.get(pk, 0.0) for pk in ids]
