@@ -302,3 +302,18 @@ def test_letter_page_marks_the_query_words(corpus, client):
     letter = Letter.objects.get(source_file__endswith="000_e538005986e6bddf.txt")
     page = client.get(f"/determinations/{letter.pk}/", {"q": "dependence"}).content.decode()
     assert "<mark>dependence</mark>" in page
+
+
+def test_reparse_refreshes_the_search_index(corpus):
+    from determinations.ingest import reparse_letters
+
+    from determinations.search.backends import backend
+
+    item = DisputedItem.objects.get(label="Flexeril")
+    DisputedItem.objects.filter(pk=item.pk).update(rationale="zyxstale words only")
+    backend().index_letters([item.letter_id])
+    assert labels("q=nonsedating") == [] and labels("q=zyxstale") == ["Flexeril"]
+
+    reparse_letters(Letter.objects.filter(pk=item.letter_id))
+
+    assert (labels("q=nonsedating"), labels("q=zyxstale")) == (["Flexeril"], [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import numpy as np
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -34,11 +35,16 @@ class SearchBackend(Protocol):
     def ranked(self, items: QuerySet, query: SearchQuery) -> QuerySet:
         """``items`` annotated with `rank` (higher is better) for ``query``."""
 
-    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
+    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Every item matching ``query`` with its rank (0.0 unless ``rank``), in one query."""
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         """A passage of each item's rationale with the matches between MARK_START/MARK_END."""
+
+
+def ids_from_text(text: str) -> np.ndarray:
+    """Item ids sent by the database as one comma-separated text value."""
+    return np.array(text.split(","), dtype=np.int64) if text else np.array([], dtype=np.int64)
 
 
 def backend() -> SearchBackend:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from determinations.search import backends
-from determinations.search.backends import MARK_END, MARK_START
+from determinations.search.backends import MARK_END, MARK_START, ids_from_text
 from determinations.search.query import SearchQuery
 
 ITEMS = "determinations_disputeditem"
@@ -29,6 +30,8 @@ WHERE i.letter_id = ANY(%s)
 ON CONFLICT (item_id) DO UPDATE SET search_vector = EXCLUDED.search_vector
 """
 _MATCHES = f"SELECT item_id FROM {SEARCH} WHERE search_vector @@ {TSQUERY}"
+# Many ids travel far faster as one text value than as one row each (3x at 100k matches).
+_MATCHED_IDS = f"SELECT coalesce(string_agg(item_id::text, ','), '') FROM ({_MATCHES}) AS m"
 _HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20, "
     'ShortWord=2, MaxFragments=2, FragmentDelimiter=" ... "'
@@ -59,24 +62,24 @@ class PostgresBackend:
         )
         return items.annotate(rank=rank)
 
-    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
+    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[np.ndarray, np.ndarray]:
         websearch = query.to_websearch()
         with connection.cursor() as cursor:
-            cursor.execute(_MATCHES, [websearch])
-            ids = [row[0] for row in cursor.fetchall()]
-            if not rank or not ids:
-                return ids, [0.0] * len(ids)
+            cursor.execute(_MATCHED_IDS, [websearch])
+            ids = ids_from_text(cursor.fetchone()[0])
+            if not rank or not len(ids):
+                return ids, np.zeros(len(ids))
             # Ranking reads every matching vector: only the newest RANK_LIMIT matches are
             # ranked, fetched by primary key (the planner cannot estimate `@@` and would
             # otherwise recheck every match).
-            newest = sorted(ids)[-backends.RANK_LIMIT :]
+            newest = np.sort(ids)[-backends.RANK_LIMIT :].tolist()
             cursor.execute(
                 f"SELECT item_id, ts_rank_cd(search_vector, {TSQUERY}) FROM {SEARCH} "
                 "WHERE item_id = ANY(%s)",
                 [websearch, newest],
             )
             ranks = dict(cursor.fetchall())
-        return ids, [ranks.get(pk, 0.0) for pk in ids]
+        return ids, np.array([ranks.get(pk, 0.0) for pk in ids.tolist()])
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids:

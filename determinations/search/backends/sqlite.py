@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from determinations.search import backends
-from determinations.search.backends import MARK_END, MARK_START
+from determinations.search.backends import MARK_END, MARK_START, ids_from_text
 from determinations.search.query import SearchQuery, Term
 
 ITEMS = "determinations_disputeditem"
@@ -66,27 +67,27 @@ class SqliteBackend:
             params=[fts5_expression(query.groups)],
         )
 
-    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[list[int], list[float]]:
+    def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[np.ndarray, np.ndarray]:
         if not query.groups:  # only exclusions: every other item matches, unranked
             unmatched = f"id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
-            ids = _column(f"SELECT id FROM {ITEMS} WHERE {unmatched}", [_excluded(query)])
-            return ids, [0.0] * len(ids)
+            ids = _ids(f"SELECT id AS rowid FROM {ITEMS} WHERE {unmatched}", [_excluded(query)])
+            return ids, np.zeros(len(ids))
         where, params = f"{FTS} MATCH %s", [fts5_expression(query.groups)]
         if query.excluded:
             where += f" AND rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
             params.append(_excluded(query))
-        ids = _column(f"SELECT rowid FROM {FTS} WHERE {where}", params)
-        if not rank or not ids:
-            return ids, [0.0] * len(ids)
+        ids = _ids(f"SELECT rowid FROM {FTS} WHERE {where}", params)
+        if not rank or not len(ids):
+            return ids, np.zeros(len(ids))
         # Ranking scores every match: only the newest RANK_LIMIT matches are ranked.
-        newest = sorted(ids)[-backends.RANK_LIMIT :][0]
+        newest = int(np.sort(ids)[-backends.RANK_LIMIT :][0])
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {where} AND rowid >= %s",
                 [*params, newest],
             )
             ranks = dict(cursor.fetchall())
-        return ids, [ranks.get(pk, 0.0) for pk in ids]
+        return ids, np.array([ranks.get(pk, 0.0) for pk in ids.tolist()])
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids or not query.groups:
@@ -105,10 +106,11 @@ def _excluded(query: SearchQuery) -> str:
     return fts5_expression([[term] for term in query.excluded], joiner=" OR ")
 
 
-def _column(sql: str, params: list) -> list:
+def _ids(sql: str, params: list) -> np.ndarray:
+    """The `rowid` column of ``sql``, fetched as one text value (far faster than rows)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT coalesce(group_concat(rowid, ','), '') FROM ({sql})", params)
+        return ids_from_text(cursor.fetchone()[0])
 
 
 def fts5_expression(groups: list[list[Term]], joiner: str = " AND ") -> str:
