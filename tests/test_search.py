@@ -306,7 +306,6 @@ def test_letter_page_marks_the_query_words(corpus, client):
 
 def test_reparse_refreshes_the_search_index(corpus):
     from determinations.ingest import reparse_letters
-
     from determinations.search.backends import backend
 
     item = DisputedItem.objects.get(label="Flexeril")

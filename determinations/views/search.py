@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from determinations.search import search
+from determinations.search.filters import ItemFilter
 from determinations.search.urls import with_values
 
 
@@ -18,9 +19,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "form": result.filters.form,
         "previous_url": _page_url(request, page.has_previous() and page.previous_page_number()),
         "next_url": _page_url(request, page.has_next() and page.next_page_number()),
+        "export_query": _export_query(result.filters),
     }
     return render(request, "determinations/search.html", context)
 
 
 def _page_url(request: HttpRequest, number: int | bool) -> str:
     return with_values(request.GET, page=number) if number else ""
+
+
+def _export_query(filters: ItemFilter) -> str:
+    """The parameters the page used (bad ones dropped), for its export links."""
+    data = filters.form.data.copy()
+    for name in [*filters.form.errors, "page"]:
+        data.pop(name, None)
+    return data.urlencode()

@@ -115,6 +115,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Web exports by anyone but staff stop at this many rows (0: no limit).
+IMR_EXPORT_MAX_ROWS_ANONYMOUS = int(os.environ.get("IMR_EXPORT_MAX_ROWS_ANONYMOUS", "100000"))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

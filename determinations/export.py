@@ -1,0 +1,143 @@
+"""Export rows (SPEC: Export columns) and streaming writers, shared by the web and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+
+from determinations.models import Letter
+
+COLUMNS = [
+    "determination_id", "case_number", "source_file", "patient_age", "patient_sex",
+    "date_of_injury", "ur_denial_date", "reviewer_states", "reviewer_specialties", "diagnoses",
+    "item_id", "item_label", "treatment", "medication", "drug_class", "category", "strength",
+    "quantity", "refills", "decision", "guideline_source", "claims_administrator_guideline",
+    "reviewer_guideline", "rationale", "parse_status",
+]  # fmt: skip
+LIST_COLUMNS = {"reviewer_states", "reviewer_specialties", "diagnoses"}
+# Values that mean "not known": null in JSON, an empty cell in CSV.
+_NULL_WHEN_EMPTY = {"patient_sex", "date_of_injury", "ur_denial_date"}
+_FIELDS = [
+    "letter_id", "letter__case_number", "letter__source_file", "letter__patient_age",
+    "letter__patient_sex", "letter__date_of_injury", "letter__ur_denial_date",
+    "letter__diagnoses", "id", "label", "treatment", "medication__generic_name",
+    "drug_class__name", "category", "strength", "quantity", "refills", "decision",
+    "guideline_source", "claims_administrator_guideline", "reviewer_guideline", "rationale",
+    "letter__parse_status",
+]  # fmt: skip
+CHUNK = 2000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_rows(items: QuerySet) -> Iterator[dict]:
+    """One dict per disputed item, SPEC columns in order; reads the database in chunks."""
+    values = items.values_list(*_FIELDS).iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(values, CHUNK)):
+        states, specialties = _reviewer_facts({row[0] for row in chunk})
+        for row in chunk:
+            yield _row(row, states.get(row[0], []), specialties.get(row[0], []))
+
+
+def csv_lines(rows: Iterable[dict], bom: bool = False) -> Iterator[str]:
+    """RFC 4180 CSV, header first; lists joined with `; `; formula-like cells neutralised."""
+    buffer = _Line()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    yield ("\ufeff" if bom else "") + writer.writerow(COLUMNS)
+    for row in rows:
+        yield writer.writerow([_csv_cell(name, row[name]) for name in COLUMNS])
+
+
+def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """A JSON array, one item per line, written as the rows come."""
+    yield "["
+    separator = "\n"
+    for row in rows:
+        yield separator + json.dumps(row, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
+
+
+def jsonl_lines(rows: Iterable[dict]) -> Iterator[str]:
+    """JSON Lines: one object per line."""
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+WRITERS = {"csv": csv_lines, "json": json_chunks, "jsonl": jsonl_lines}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "jsonl": "application/x-ndjson",
+}
+
+
+def neutralise_formula(text: str) -> str:
+    """OWASP CSV injection defence: a cell a spreadsheet would run starts with a quote."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _row(row: tuple, states: list[str], specialties: list[str]) -> dict:
+    (letter_id, case_number, source_file, age, sex, injury, denial, diagnoses, item_id, label,
+     treatment, medication, drug_class, category, strength, quantity, refills, decision,
+     guideline_source, claims_guideline, reviewer_guideline, rationale, status) = row  # fmt: skip
+    return {
+        "determination_id": letter_id,
+        "case_number": case_number,
+        "source_file": source_file,
+        "patient_age": age,
+        "patient_sex": sex or None,
+        "date_of_injury": injury.isoformat() if injury else None,
+        "ur_denial_date": denial.isoformat() if denial else None,
+        "reviewer_states": states,
+        "reviewer_specialties": specialties,
+        "diagnoses": diagnoses or [],
+        "item_id": item_id,
+        "item_label": label,
+        "treatment": treatment,
+        "medication": medication or "",
+        "drug_class": drug_class or "",
+        "category": category,
+        "strength": strength,
+        "quantity": quantity,
+        "refills": refills,
+        "decision": decision,
+        "guideline_source": guideline_source,
+        "claims_administrator_guideline": claims_guideline,
+        "reviewer_guideline": reviewer_guideline,
+        "rationale": rationale,
+        "parse_status": status,
+    }
+
+
+def _reviewer_facts(letter_ids: set[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Licensure states and specialties of a chunk's letters: two queries per chunk."""
+    states: dict[int, list[str]] = {}
+    rows = Letter.reviewer_states.through.objects.filter(letter_id__in=letter_ids)
+    for letter_id, code in rows.order_by("licensurestate__code").values_list(
+        "letter_id", "licensurestate__code"
+    ):
+        states.setdefault(letter_id, []).append(code)
+    specialties: dict[int, list[str]] = {}
+    rows = Letter.reviewer_specialties.through.objects.filter(letter_id__in=letter_ids)
+    for letter_id, name in rows.order_by("id").values_list("letter_id", "specialty__name"):
+        specialties.setdefault(letter_id, []).append(name)
+    return states, specialties
+
+
+def _csv_cell(name: str, value) -> str | int:
+    if value is None:
+        return ""
+    if name in LIST_COLUMNS:
+        return neutralise_formula("; ".join(value))
+    return neutralise_formula(value) if isinstance(value, str) else value
+
+
+class _Line:
+    """A file-like object whose write() returns the line, so csv.writer can stream."""
+
+    def write(self, line: str) -> str:
+        return line

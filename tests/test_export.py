@@ -1,0 +1,211 @@
+"""Exports: SPEC columns in order, CSV and JSON agree, streamed, safe in spreadsheets. Both databases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.http import QueryDict
+
+from determinations.export import COLUMNS, csv_lines, neutralise_formula
+from determinations.ingest import ingest_paths
+from determinations.models import DisputedItem
+from determinations.search import search
+from tests import letters
+
+pytestmark = pytest.mark.django_db
+SPEC_COLUMNS = (
+    "determination_id, case_number, source_file, patient_age, patient_sex, date_of_injury, "
+    "ur_denial_date, reviewer_states, reviewer_specialties, diagnoses, item_id, item_label, "
+    "treatment, medication, drug_class, category, strength, quantity, refills, decision, "
+    "guideline_source, claims_administrator_guideline, reviewer_guideline, rationale, parse_status"
+).split(", ")
+
+
+@pytest.fixture
+def corpus():
+    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS])
+
+
+def content(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def test_columns_are_the_spec_columns_in_order():
+    assert COLUMNS == SPEC_COLUMNS
+
+
+def test_csv_and_json_hold_the_same_rows_as_the_search_page(corpus, client):
+    params = {"category": "pharmaceutical", "decision": "upheld"}
+    csv_response = client.get("/export.csv", params)
+    json_response = client.get("/export.json", params)
+
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv_response["Content-Disposition"].startswith('attachment; filename="imr-items-')
+    table = list(csv.DictReader(io.StringIO(content(csv_response), newline="")))
+    items = json.loads(content(json_response))
+    assert list(items[0]) == SPEC_COLUMNS
+    assert (
+        len(table)
+        == len(items)
+        == search(QueryDict("category=pharmaceutical&decision=upheld")).page.paginator.count
+    )
+    for row, item in zip(table, items, strict=True):
+        assert row == {name: _as_csv(item[name]) for name in SPEC_COLUMNS}
+
+
+def _as_csv(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(value)
+    return str(value)
+
+
+def test_exact_values_of_one_row(corpus, client):
+    norco = DisputedItem.objects.get(label="Norco 10/325mg #101")
+    rows = json.loads(content(client.get("/export.json", {"q": "Vicodin", "sort": "oldest"})))
+    row = next(r for r in rows if r["item_id"] == norco.pk)
+    assert row == {
+        "determination_id": norco.letter_id,
+        "case_number": "",
+        "source_file": "sample_corpus/002_1d16f4ec2548c5a7.txt",
+        "patient_age": 54,
+        "patient_sex": "male",
+        "date_of_injury": "2005-03-09",
+        "ur_denial_date": None,
+        "reviewer_states": ["CA"],
+        "reviewer_specialties": [
+            "Physical Medicine and Rehabilitation",
+            "Pain Management",
+            "Occupational Medicine",
+        ],
+        "diagnoses": [
+            "lumbar spine post-lumbar laminectomy syndrome",
+            "status-post morphine pump implant",
+            "neuropathy",
+            "permanent and stationary (treating under future medical)",
+            "depression",
+        ],
+        "item_id": norco.pk,
+        "item_label": "Norco 10/325mg #101",
+        "treatment": "hydrocodone/acetaminophen",
+        "medication": "hydrocodone/acetaminophen",
+        "drug_class": "opioid",
+        "category": "pharmaceutical",
+        "strength": "10/325 mg",
+        "quantity": 101,
+        "refills": None,
+        "decision": "upheld",
+        "guideline_source": "mtus",
+        "claims_administrator_guideline": "The Claims Administrator did not cite any medical evidence for its decision.",
+        "reviewer_guideline": "Decision based on MTUS Chronic Pain Treatment Guidelines Opioids Page(s): 74.",
+        "rationale": norco.rationale,
+        "parse_status": "ok",
+    }
+
+
+def test_json_lines_has_one_object_per_line(corpus, client):
+    lines = content(client.get("/export.jsonl", {"state": "CA"})).splitlines()
+    assert len(lines) == search(QueryDict("state=CA")).page.paginator.count
+    assert all(list(json.loads(line)) == SPEC_COLUMNS for line in lines)
+
+
+def test_an_empty_result_is_a_valid_file(corpus, client):
+    assert json.loads(content(client.get("/export.json", {"q": "nonexistentword"}))) == []
+    assert (
+        content(client.get("/export.csv", {"q": "nonexistentword"}))
+        == ",".join(SPEC_COLUMNS) + "\r\n"
+    )
+
+
+def test_formula_cells_are_neutralised_and_awkward_text_round_trips():
+    rationale = 'He said "stop", then, later:\nline two\r\n=not a formula'
+    row = dict.fromkeys(SPEC_COLUMNS, "")
+    row.update(item_label="=HYPERLINK(\"http://x\")", treatment="+1", medication="-2", drug_class="@SUM(A1)",
+               strength="\tx", reviewer_guideline="\rx", rationale=rationale, diagnoses=["=evil", "fine"],
+               reviewer_states=[], reviewer_specialties=[])  # fmt: skip
+    parsed = next(csv.DictReader(io.StringIO("".join(csv_lines([row])), newline="")))
+    assert parsed["item_label"] == '\'=HYPERLINK("http://x")'
+    assert [
+        parsed[n]
+        for n in ("treatment", "medication", "drug_class", "strength", "reviewer_guideline")
+    ] == [
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+    ]
+    assert parsed["diagnoses"] == "'=evil; fine"
+    assert parsed["rationale"] == rationale
+    assert neutralise_formula("plain") == "plain"
+
+
+def test_bom_for_excel(corpus, client):
+    raw = b"".join(client.get("/export.csv", {"bom": "1"}).streaming_content)
+    assert raw.startswith("\ufeffdetermination_id,".encode())
+
+
+def test_bad_parameters_refuse_the_export_with_a_message(corpus, client):
+    response = client.get("/export.csv", {"medication": "unobtainium"})
+    assert response.status_code == 400
+    assert (
+        response.content.decode()
+        == "The export was not made: No medication called 'unobtainium': ignored.\n"
+    )
+    assert client.get("/export.xml").status_code == 404
+    assert client.post("/export.csv").status_code == 405
+
+
+def test_anonymous_exports_are_limited_but_staff_exports_are_not(
+    corpus, client, admin_client, settings
+):
+    settings.IMR_EXPORT_MAX_ROWS_ANONYMOUS = 10
+    refused = client.get("/export.csv")
+    assert refused.status_code == 403
+    assert refused.content.decode() == (
+        "This export would hold 34 items; exports without a staff login are limited to 10. "
+        "Narrow the search, or sign in as staff.\n"
+    )
+    assert client.get("/export.csv", {"category": "surgery"}).status_code == 200
+    assert len(json.loads(content(admin_client.get("/export.json")))) == 34
+
+
+def test_export_reads_the_database_in_a_fixed_number_of_queries(
+    corpus, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        rows = json.loads(content(client.get("/export.json")))
+    assert len(rows) == 34
+
+
+def test_search_page_links_to_exports_with_its_parameters(corpus, client):
+    page = client.get("/", {"decision": "upheld", "age_min": "abc"}).content.decode()
+    assert 'href="/export.csv?decision=upheld"' in page
+    assert 'href="/export.json?decision=upheld"' in page
+
+
+def test_cli_export_uses_the_same_filters(corpus, tmp_path, capsys):
+    target = tmp_path / "items.csv"
+    call_command("export", "--format", "csv", "--output", str(target), "--medication", "cyclobenzaprine",
+                 "--medication", "tizanidine", "--decision", "upheld")  # fmt: skip
+    table = list(csv.DictReader(target.open(newline="", encoding="utf-8")))
+    expected = search(QueryDict("medication=cyclobenzaprine&medication=tizanidine&decision=upheld"))
+    assert [int(row["item_id"]) for row in table] == [item.pk for item in expected.page.object_list]
+
+    call_command("export", "--format", "jsonl", "--q", "Flexeril", "--output", "-")
+    lines = capsys.readouterr().out.splitlines()
+    assert sorted(json.loads(line)["item_label"] for line in lines) == [
+        "Amrix 15 milligrams #40, for the lumbar",
+        "Cyclobenzaprine 7.5mg #60",
+        "Flexeril",
+    ]
+
+
+def test_cli_export_refuses_bad_filters(corpus):
+    with pytest.raises(CommandError, match="Minimum age: Enter a whole number"):
+        call_command("export", "--age-min", "abc")
