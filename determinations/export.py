@@ -31,6 +31,7 @@ _FIELDS = [
 ]  # fmt: skip
 CHUNK = 2000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARACTERS = frozenset(FORMULA_START)
 
 
 def export_rows(items: QuerySet) -> Iterator[dict]:
@@ -43,12 +44,18 @@ def export_rows(items: QuerySet) -> Iterator[dict]:
 
 
 def csv_lines(rows: Iterable[dict], bom: bool = False) -> Iterator[str]:
-    """RFC 4180 CSV, header first; lists joined with `; `; formula-like cells neutralised."""
-    buffer = _Line()
+    """RFC 4180 CSV, header first; lists joined with `; `; formula-like cells neutralised.
+
+    Yields a chunk of lines at a time: fewer, larger writes to the client or the file.
+    """
+    buffer = _Lines()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    yield ("\ufeff" if bom else "") + writer.writerow(COLUMNS)
-    for row in rows:
-        yield writer.writerow([_csv_cell(name, row[name]) for name in COLUMNS])
+    writer.writerow(COLUMNS)
+    yield ("\ufeff" if bom else "") + buffer.take()
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        writer.writerows(map(_csv_row, chunk))
+        yield buffer.take()
 
 
 def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
@@ -77,7 +84,7 @@ CONTENT_TYPES = {
 
 def neutralise_formula(text: str) -> str:
     """OWASP CSV injection defence: a cell a spreadsheet would run starts with a quote."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text[:1] in _FORMULA_CHARACTERS else text
 
 
 def _row(row: tuple, states: list[str], specialties: list[str]) -> dict:
@@ -128,16 +135,29 @@ def _reviewer_facts(letter_ids: set[int]) -> tuple[dict[int, list[str]], dict[in
     return states, specialties
 
 
-def _csv_cell(name: str, value) -> str | int:
-    if value is None:
-        return ""
-    if name in LIST_COLUMNS:
-        return neutralise_formula("; ".join(value))
-    return neutralise_formula(value) if isinstance(value, str) else value
+def _csv_row(row: dict) -> list:
+    cells = []
+    for name in COLUMNS:
+        value = row[name]
+        if value is None:
+            value = ""
+        elif name in LIST_COLUMNS:
+            value = "; ".join(value)
+        if isinstance(value, str) and value[:1] in _FORMULA_CHARACTERS:
+            value = "'" + value
+        cells.append(value)
+    return cells
 
 
-class _Line:
-    """A file-like object whose write() returns the line, so csv.writer can stream."""
+class _Lines:
+    """A file-like object collecting what csv.writer writes until it is taken."""
 
-    def write(self, line: str) -> str:
-        return line
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, line: str) -> None:
+        self.lines.append(line)
+
+    def take(self) -> str:
+        text, self.lines = "".join(self.lines), []
+        return text
