@@ -237,6 +237,7 @@ BAD = {
     "decision=maybe": "No decision called 'maybe': ignored.",
     "page=999999": "There is no page 999999: showing page 2, the last.",
     "page=abc": "Page 'abc' is not a page number: showing page 1.",
+    "page=-3": "There is no page -3: showing page 1.",
     "sort=sideways": "Sort by: Select a valid choice. sideways is not one of the available choices. Ignored.",
     "injury_year_min=99999": "Injury year from: Ensure this value is less than or equal to 2100. Ignored.",
     f"q={'x' * 10_000}": "The search text was cut to its first 500 characters.",

@@ -146,6 +146,8 @@ def _page(paginator: Paginator, number: str | None) -> tuple[Page, str]:
     except PageNotAnInteger:
         return paginator.page(1), f"Page {number[:20]!r} is not a page number: showing page 1."
     except EmptyPage:
+        if int(number) < 1:
+            return paginator.page(1), f"There is no page {number[:20]}: showing page 1."
         last = paginator.num_pages
         return paginator.page(
             last

@@ -155,7 +155,7 @@ class ItemFilter(django_filters.FilterSet):
         return _year_range(items, "letter__ur_denial_date", name, value)
 
     def keep(self, items: QuerySet, name: str, value: str) -> QuerySet:
-        return items  # `sort` is validated here, applied by `search.ordered`
+        return items  # `sort` is validated here and applied by `search.ordered_items`
 
     # The state of the search.
 
