@@ -40,3 +40,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def lexicon():
     return default_lexicon()
+
+
+@pytest.fixture
+def real_db(tmp_path):
+    """A migrated database of its own, for `manage.py` run in child processes."""
+    from tests.realdb import RealDatabase, manage
+
+    db = RealDatabase(tmp_path)
+    migrate = manage(db, "migrate", "--noinput")
+    assert migrate.wait(timeout=120) == 0, migrate.stderr.read()
+    yield db
+    db.drop()

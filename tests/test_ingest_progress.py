@@ -12,7 +12,6 @@ import termios
 
 from tests import letters
 from tests.letters import ROOT
-from tests.test_ingest_crash import crash_db  # noqa: F401  (a real database for a child process)
 
 
 def _run_on_terminal(args: list[str], env: dict[str, str]) -> str:
@@ -33,15 +32,13 @@ def _run_on_terminal(args: list[str], env: dict[str, str]) -> str:
     return b"".join(chunks).decode(errors="replace")
 
 
-def test_progress_bar_on_a_terminal_only(crash_db, tmp_path):  # noqa: F811
+def test_progress_bar_on_a_terminal_only(real_db, tmp_path):
     letters.write_variants(tmp_path / "corpus", 30)
     args = [str(ROOT / "manage.py"), "ingest", str(tmp_path / "corpus"), "--batch-size", "10"]
 
-    on_terminal = _run_on_terminal(args, crash_db.env)
+    on_terminal = _run_on_terminal(args, real_db.env)
     letters.write_variants(tmp_path / "corpus", 40)  # ten more letters for the piped run
-    piped = subprocess.run(
-        [sys.executable, *args], env=crash_db.env, capture_output=True, text=True
-    )
+    piped = subprocess.run([sys.executable, *args], env=real_db.env, capture_output=True, text=True)
 
     assert "30/30" in on_terminal and "100%|" in on_terminal
     assert on_terminal.rstrip().endswith(
