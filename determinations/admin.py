@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from determinations.indexing import reindex_letters
 from determinations.models import (
     DisputedItem,
     DrugClass,
@@ -13,7 +14,6 @@ from determinations.models import (
     RejectedSource,
     Specialty,
 )
-from determinations.search.backends import backend
 
 
 class DisputedItemInline(admin.StackedInline):
@@ -45,7 +45,7 @@ class LetterAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        backend().index_letters([form.instance.pk])  # items and summary may have changed
+        reindex_letters([form.instance.pk])  # items and summary may have changed
 
 
 @admin.register(DisputedItem)
@@ -59,7 +59,7 @@ class DisputedItemAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        backend().index_letters([obj.letter_id])
+        reindex_letters([obj.letter_id])
 
 
 @admin.register(Medication)

@@ -167,6 +167,20 @@ class DisputedItem(models.Model):
         return self.label
 
 
+class RationaleBand(models.Model):
+    """One locality-sensitive hash band of an item's rationale: items sharing a key are
+    candidate near-copies (see `determinations/rationales/minhash.py`)."""
+
+    item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "item"], name="rationale_band_key")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.key}"
+
+
 class ParseIssue(models.Model):
     """A field the parser could not extract from a letter (or one of its items)."""
 

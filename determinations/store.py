@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from determinations.indexing import reindex_letters
 from determinations.lexicon import default_lexicon
 from determinations.models import (
     CorpusVersion,
@@ -23,7 +24,6 @@ from determinations.models import (
 from determinations.parsing import ParsedItem, ParsedLetter
 from determinations.parsing.result import STATUS_FAILED, STATUS_OK, STATUS_WARNING
 from determinations.reading import ReadLetter
-from determinations.search.backends import backend
 
 LETTER_FIELDS = (
     "layout",
@@ -118,7 +118,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Lette
             for letter, parsed in pairs
             for i in parsed.issues
         )
-        backend().index_letters([letter.pk for letter in rows])
+        reindex_letters([letter.pk for letter in rows])
         CorpusVersion.bump()
     return rows
 
@@ -146,7 +146,7 @@ def apply_reparse(letter: Letter, parsed: ParsedLetter, lookups: Lookups) -> Non
         letter.parse_status = _status(letter.items.exists(), bool(open_issues))
         letter.parsed_at = timezone.now()
         letter.save()
-        backend().index_letters([letter.pk])
+        reindex_letters([letter.pk])
 
 
 def _reparse_items(

@@ -130,3 +130,29 @@ def write_variants(folder: Path, count: int, seed: int = 0) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def letter_with_items(items: list[tuple[str, str, str]], case_number: str = "") -> str:
+    """A minimal standard-layout letter whose disputed items are (label, decision, rationale)."""
+    header = f"Case Number: {case_number}\n\n" if case_number else ""
+    blocks = "".join(
+        f"{label}: {decision}\n\n"
+        "Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment "
+        "Guidelines.\n\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2009, "
+        "Page(s): 78.\n\n"
+        f"Decision rationale: {rationale}\n\n"
+        for label, decision, rationale in items
+    )
+    return (
+        f"{header}HOW THE IMR FINAL DETERMINATION WAS MADE\n"
+        "The Expert Reviewer has the following credentials:\n"
+        "State(s) of Licensure: California\n"
+        "Certification(s)/Specialty: Pain Medicine\n\n"
+        "CLINICAL CASE SUMMARY\n"
+        "The injured worker is a 48 year old male who sustained an industrial injury on "
+        "June 1, 2011. A utilization review dated 2014-03-02 non-certified the requests.\n\n"
+        "IMR ISSUES, DECISIONS AND RATIONALES\n"
+        "The Final Determination was based on decisions for the disputed items/services set "
+        "forth below:\n\n" + blocks
+    )

@@ -274,7 +274,7 @@ def test_search_page_renders_results_facets_and_keeps_state_in_links(corpus, cli
     assert "<mark>" in page
     assert 'value="physical medicine" checked' in page
     letter = DisputedItem.objects.get(label="Physical therapy 12 sessions").letter_id
-    assert f"/determinations/{letter}/?q=physical%20therapy#item-" in page
+    assert f"/determinations/{letter}/?q=physical+therapy#item-" in page
 
 
 def test_pagination_keeps_every_parameter(corpus, client):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from determinations.compare import Tray, similar_links, tray_context
 from determinations.models import Letter
 from determinations.search.highlight import highlight_words
 from determinations.search.query import parse_query
+from determinations.similarity import MIN_SIMILARITY
 
 
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -22,10 +25,27 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    items = letter.items.all()
+    for item in items:
+        item.similar_links = similar_links(item)
     query = parse_query(request.GET.get("q", ""))
+    tray = Tray.from_params(request.GET)
+    back = request.GET.copy()
+    back.setlist("items", [str(pk) for pk in tray.ids])
     context = {
         "letter": letter,
         "q": request.GET.get("q", "")[:500],
+        "search_url": reverse("determinations:search") + _query(back, keep=("q", "items")),
         "original_text": highlight_words(letter.original_text, query.words()),
+        "min_similarity_percent": round(MIN_SIMILARITY * 100),
+        **tray_context(tray, request.GET, items, anchor="item"),
     }
     return render(request, "determinations/letter_detail.html", context)
+
+
+def _query(params, keep: tuple[str, ...]) -> str:
+    kept = params.copy()
+    for name in list(kept):
+        if name not in keep:
+            kept.pop(name)
+    return "?" + kept.urlencode() if kept else ""

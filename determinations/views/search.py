@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
+from determinations.compare import TRAY_PARAM, Tray, tray_context
 from determinations.search import search
 from determinations.search.filters import ItemFilter
 from determinations.search.urls import with_values
@@ -14,12 +15,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """Parameters in, one page of results with facets out (the URL is the whole state)."""
     result = search(request.GET)
     page = result.page
+    tray = Tray.from_params(request.GET)
     context = {
         "result": result,
         "form": result.filters.form,
         "previous_url": _page_url(request, page.has_previous() and page.previous_page_number()),
         "next_url": _page_url(request, page.has_next() and page.next_page_number()),
         "export_query": _export_query(result.filters),
+        "letter_query": _letter_query(result.filters, tray),
+        **tray_context(tray, request.GET, page.object_list, anchor="result"),
     }
     return render(request, "determinations/search.html", context)
 
@@ -31,6 +35,15 @@ def _page_url(request: HttpRequest, number: int | bool) -> str:
 def _export_query(filters: ItemFilter) -> str:
     """The parameters the page used (bad ones dropped), for its export links."""
     data = filters.form.data.copy()
-    for name in [*filters.form.errors, "page"]:
+    for name in [*filters.form.errors, "page", TRAY_PARAM]:
         data.pop(name, None)
     return data.urlencode()
+
+
+def _letter_query(filters: ItemFilter, tray: Tray) -> str:
+    """What a result's link to its letter carries: the words to mark and the compare tray."""
+    params = QueryDict(mutable=True)
+    if filters.form.cleaned_data.get("q"):
+        params["q"] = filters.form.cleaned_data["q"]
+    params.setlist(TRAY_PARAM, [str(pk) for pk in tray.ids])
+    return "?" + params.urlencode() if params else ""

@@ -1,0 +1,149 @@
+"""The compare tray (`items` in the URL) and the side-by-side columns of `/compare/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+from django.urls import reverse
+
+from determinations.models import DisputedItem
+from determinations.rationales.shared import Segment, shared_passages
+from determinations.similarity import SimilarRationale, similar_rationales
+
+MIN_COMPARED, MAX_COMPARED = 2, 4
+TRAY_PARAM = "items"
+
+
+@dataclass
+class Tray:
+    """The items chosen for comparison, read from repeated `items` parameters."""
+
+    ids: list[int] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_params(cls, params: QueryDict) -> Tray:
+        tray = cls()
+        left_out = []
+        for raw in params.getlist(TRAY_PARAM):
+            value = raw.strip()
+            if not value.isascii() or not value.isdigit() or len(value) > 18:
+                tray.notices.append(f"“{raw[:40]}” is not an item number; it was left out.")
+            elif int(value) in tray.ids:
+                continue
+            elif len(tray.ids) == MAX_COMPARED:
+                left_out.append(value)
+            else:
+                tray.ids.append(int(value))
+        if left_out:
+            tray.notices.append(
+                f"At most {MAX_COMPARED} items can be compared side by side; "
+                f"item {', '.join(left_out)} was left out."
+            )
+        return tray
+
+    @property
+    def is_full(self) -> bool:
+        return len(self.ids) >= MAX_COMPARED
+
+    def compare_url(self, *ids: int) -> str:
+        """`/compare/` for the tray's items, or for ``ids`` when given."""
+        return compare_url(ids or self.ids)
+
+    def toggled(self, params: QueryDict, item_id: int) -> str:
+        """`?...` (page kept) with ``item_id`` added to or taken out of the tray."""
+        params = params.copy()
+        ids = [pk for pk in self.ids if pk != item_id]
+        if item_id not in self.ids:
+            ids.append(item_id)
+        params.setlist(TRAY_PARAM, [str(pk) for pk in ids])
+        return "?" + params.urlencode()
+
+    def items(self) -> list[DisputedItem]:
+        """The tray's items that exist, in tray order, with what a tray line shows."""
+        found = DisputedItem.objects.select_related("letter", "medication").in_bulk(self.ids)
+        return [found[pk] for pk in self.ids if pk in found]
+
+
+def tray_context(tray: Tray, params: QueryDict, items, anchor: str) -> dict:
+    """What a page with "Add to compare" controls shows: the tray, and on each of ``items``
+    `in_tray` and `tray_url` (a link back to this page, at ``anchor``, with it toggled)."""
+    for item in items:
+        item.in_tray = item.pk in tray.ids
+        item.tray_url = tray.toggled(params, item.pk) + f"#{anchor}-{item.pk}"
+    cleared = params.copy()
+    cleared.pop(TRAY_PARAM, None)
+    lines = [(item, tray.toggled(params, item.pk)) for item in tray.items()]
+    return {
+        "tray": tray,
+        "tray_lines": lines,
+        "tray_compare_url": compare_url([item.pk for item, _ in lines]),
+        "tray_clear_url": "?" + cleared.urlencode(),
+        "max_compared": MAX_COMPARED,
+    }
+
+
+def compare_url(ids) -> str:
+    params = QueryDict(mutable=True)
+    params.setlist(TRAY_PARAM, [str(pk) for pk in ids])
+    return reverse("determinations:compare") + "?" + params.urlencode()
+
+
+@dataclass
+class SimilarLink:
+    """A similar rationale with the links that compare it."""
+
+    similar: SimilarRationale
+    pair_url: str
+    add_url: str = ""
+
+
+@dataclass
+class Column:
+    """One compared item: its facts, its rationale cut into marked segments, its neighbours."""
+
+    item: DisputedItem
+    segments: list[Segment]
+    remove_url: str
+    similar: list[SimilarLink]
+
+
+def compared_columns(tray: Tray) -> tuple[list[Column], list[str]]:
+    """The columns of the items in ``tray`` that exist, and a notice for each that does not."""
+    found = (
+        DisputedItem.objects.select_related("letter", "medication", "drug_class")
+        .prefetch_related("letter__reviewer_states", "letter__reviewer_specialties")
+        .in_bulk(tray.ids)
+    )
+    notices = [
+        f"There is no item {pk} (it may have been removed by a re-parse); it was left out."
+        for pk in tray.ids
+        if pk not in found
+    ]
+    items = [found[pk] for pk in tray.ids if pk in found]
+    shown = [item.pk for item in items]
+    segments = shared_passages([item.rationale for item in items])
+    columns = [
+        Column(
+            item=item,
+            segments=item_segments,
+            remove_url=compare_url([pk for pk in shown if pk != item.pk]),
+            similar=similar_links(item, shown),
+        )
+        for item, item_segments in zip(items, segments, strict=True)
+    ]
+    return columns, notices
+
+
+def similar_links(item: DisputedItem, compared: list[int] | None = None) -> list[SimilarLink]:
+    """The rationales most like ``item``'s, each with "compare with this" (and "add") links."""
+    compared = compared or [item.pk]
+    links = []
+    for similar in similar_rationales(item):
+        other = similar.item.pk
+        add_url = ""
+        if other not in compared and len(compared) < MAX_COMPARED and len(compared) > 1:
+            add_url = compare_url([*compared, other])
+        links.append(SimilarLink(similar, compare_url([item.pk, other]), add_url))
+    return links

@@ -1,0 +1,125 @@
+"""Similar rationales: near-copies of an item's rationale anywhere in the corpus.
+
+Band keys (`rationales/minhash.py`) are stored per item at ingest and reparse; a lookup
+gathers the items that share a band with this one, then ranks them by the exact Jaccard
+similarity of their 4-word shingles. Both steps are plain SQL and Python, so PostgreSQL and
+SQLite return the same list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from determinations.models import DisputedItem, RationaleBand
+from determinations.rationales.minhash import BANDS, band_keys, jaccard, shingle_hashes
+from determinations.rationales.words import word_texts
+
+SIMILAR_SHOWN = 5
+MIN_SIMILARITY = 0.2
+# A band shared by boilerplate can hold a large part of the corpus: read at most this many
+# items per band (the lowest ids), and rank at most CANDIDATES of those that share most bands.
+PER_BAND = 400
+CANDIDATES = 60
+WRITE_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class SimilarRationale:
+    """Another item whose rationale is close to this one's, and how close (0 to 1)."""
+
+    item: DisputedItem
+    similarity: float
+
+    @property
+    def percent(self) -> int:
+        return round(self.similarity * 100)
+
+
+def rationale_shingles(rationale: str):
+    return shingle_hashes(word_texts(rationale))
+
+
+def index_items(items: Iterable[tuple[int, str]]) -> None:
+    """(Re)write the band keys of these (item id, rationale) pairs."""
+    items = list(items)
+    with transaction.atomic():
+        for start in range(0, len(items), WRITE_CHUNK):
+            chunk = items[start : start + WRITE_CHUNK]
+            RationaleBand.objects.filter(item_id__in=[pk for pk, _ in chunk]).delete()
+            RationaleBand.objects.bulk_create(
+                RationaleBand(item_id=pk, key=key)
+                for pk, rationale in chunk
+                for key in band_keys(rationale_shingles(rationale))
+            )
+
+
+def index_letters(letter_ids: list[int]) -> None:
+    """(Re)write the band keys of every item of these letters."""
+    index_items(
+        DisputedItem.objects.filter(letter_id__in=letter_ids).values_list("pk", "rationale")
+    )
+
+
+def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
+    """Recompute every item's band keys (after an upgrade); returns how many items."""
+    RationaleBand.objects.all().delete()
+    done, last = 0, 0
+    while True:
+        rows = list(
+            DisputedItem.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "rationale")[:chunk]
+        )
+        if not rows:
+            return done
+        with transaction.atomic():
+            RationaleBand.objects.bulk_create(
+                RationaleBand(item_id=pk, key=key)
+                for pk, rationale in rows
+                for key in band_keys(rationale_shingles(rationale))
+            )
+        done, last = done + len(rows), rows[-1][0]
+        if progress:
+            progress(len(rows))
+
+
+def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[SimilarRationale]:
+    """The items of other letters whose rationales are most like ``item``'s, closest first."""
+    shingles = rationale_shingles(item.rationale)
+    keys = band_keys(shingles)
+    if not keys:
+        return []
+    candidates = (
+        DisputedItem.objects.filter(pk__in=_candidate_ids(keys, item.pk))
+        .exclude(letter_id=item.letter_id)
+        .select_related("letter", "medication")
+    )
+    scored = [
+        SimilarRationale(other, jaccard(shingles, rationale_shingles(other.rationale)))
+        for other in candidates
+    ]
+    scored = [s for s in scored if s.similarity >= MIN_SIMILARITY]
+    scored.sort(key=lambda s: (-s.similarity, s.item.pk))
+    return scored[:limit]
+
+
+def _candidate_ids(keys: list[int], exclude: int) -> list[int]:
+    """Items sharing most bands with ``keys`` (at most PER_BAND read per band)."""
+    table = connection.ops.quote_name(RationaleBand._meta.db_table)
+    key = connection.ops.quote_name("key")
+    per_band = (
+        f"SELECT item_id FROM (SELECT item_id FROM {table} WHERE {key} = %s "
+        f"ORDER BY item_id LIMIT {PER_BAND}) AS band_{{}}"
+    )
+    union = " UNION ALL ".join(per_band.format(i) for i in range(len(keys)))
+    sql = (
+        f"SELECT item_id, COUNT(*) AS shared FROM ({union}) AS candidates "
+        f"WHERE item_id <> %s GROUP BY item_id ORDER BY shared DESC, item_id LIMIT {CANDIDATES}"
+    )
+    assert len(keys) <= BANDS
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys, exclude])
+        return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,74 @@
+"""MinHash band keys: deterministic, shared by near-copies, rarely by unrelated rationales."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from determinations.rationales.minhash import BANDS, band_keys, jaccard, shingle_hashes
+from determinations.rationales.words import word_texts
+
+RATIONALE = (
+    "The MTUS guidelines state that opioids should be continued only if the patient has "
+    "returned to work or has improved function and pain. The records do not document a "
+    "meaningful reduction in pain scores or objective functional improvement with Norco, and "
+    "there is no urine drug screen or signed opioid agreement on file. Therefore the request "
+    "for Norco 10/325 mg #120 is not medically necessary."
+)
+NEAR_COPY = RATIONALE.replace("Norco 10/325 mg #120", "Norco 10/325 mg #90")
+UNRELATED = (
+    "Acupuncture is recommended as an option when pain medication is reduced or not tolerated; "
+    "the time to produce functional improvement is three to six treatments. Six initial "
+    "sessions are supported, so the request for six sessions is medically necessary."
+)
+
+
+def keys(text: str) -> list[int]:
+    return band_keys(shingle_hashes(word_texts(text)))
+
+
+def test_identical_rationales_share_every_band():
+    assert keys(RATIONALE) == keys(RATIONALE.upper().replace(" ", "\n"))
+    assert len(keys(RATIONALE)) == BANDS
+
+
+def test_a_near_copy_shares_most_bands_and_an_unrelated_rationale_none():
+    assert len(set(keys(RATIONALE)) & set(keys(NEAR_COPY))) >= BANDS // 2
+    assert set(keys(RATIONALE)).isdisjoint(keys(UNRELATED))
+
+
+def test_an_empty_rationale_has_no_keys():
+    assert keys("") == []
+    assert keys("  ,. ") == []
+
+
+def test_a_short_rationale_is_one_shingle():
+    assert len(shingle_hashes(["not", "necessary"])) == 1
+    assert len(keys("Not necessary.")) == BANDS
+
+
+def test_keys_are_the_same_in_another_process():
+    """Keys stored by an ingest worker must match keys computed by the web process."""
+    code = "from tests.rationales.test_minhash import RATIONALE, keys; print(keys(RATIONALE))"
+    printed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert printed.strip() == str(keys(RATIONALE))
+
+
+def test_jaccard_of_shingle_sets():
+    a = shingle_hashes(word_texts(RATIONALE))
+    assert jaccard(a, a) == 1.0
+    assert jaccard(a, shingle_hashes(word_texts(UNRELATED))) == 0.0
+    assert 0.8 < jaccard(a, shingle_hashes(word_texts(NEAR_COPY))) < 1.0
+    assert jaccard(a, np.array([], dtype=np.uint64)) == 0.0
+
+
+@given(st.lists(st.sampled_from("pain opioid the not is function work mtus".split()), max_size=40))
+def test_keys_are_signed_64_bit_integers(words):
+    for key in band_keys(shingle_hashes(words)):
+        assert -(2**63) <= key < 2**63

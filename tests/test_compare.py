@@ -1,0 +1,326 @@
+"""The compare tray, `/compare/`, similar rationales and `/boilerplate/`, on both databases."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from determinations import similarity
+from determinations.ingest import ingest_paths, reparse_letters
+from determinations.models import DisputedItem, RationaleBand
+from tests.letters import letter_with_items
+from tests.rationales.test_minhash import NEAR_COPY, RATIONALE, UNRELATED
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = (
+    "The MTUS guidelines state that opioids should be continued only if the patient has "
+    "returned to work or has improved function and pain."
+)
+TRAMADOL = (
+    f"{QUOTE} The treating physician documented a specific analgesic benefit and improved "
+    "activities of daily living with tramadol, so the request is medically necessary."
+)
+SOMA = (
+    "Carisoprodol is not recommended and is not indicated for long-term use; the records do "
+    "not describe an acute exacerbation of back pain."
+)
+LETTERS = {
+    "a.txt": ("CM14-0000001", [("Norco 10/325 mg #120", "Upheld", RATIONALE)]),
+    "b.txt": ("CM14-0000002", [("Norco 10/325 mg #90", "Upheld", NEAR_COPY)]),
+    "c.txt": ("CM14-0000003", [("Acupuncture x 6 sessions", "Overturned", UNRELATED)]),
+    "d.txt": (
+        "CM14-0000004",
+        [("Tramadol 50 mg #60", "Overturned", TRAMADOL), ("Soma 350 mg #60", "Upheld", SOMA)],
+    ),
+}
+
+
+@pytest.fixture
+def items(tmp_path) -> dict[str, DisputedItem]:
+    """The corpus's items by short name: norco, norco_copy, acupuncture, tramadol, soma."""
+    for name, (case, letter_items) in LETTERS.items():
+        (tmp_path / name).write_text(letter_with_items(letter_items, case))
+    ingest_paths([tmp_path])
+    by_label = {item.label: item for item in DisputedItem.objects.all()}
+    return {
+        "norco": by_label["Norco 10/325 mg #120"],
+        "norco_copy": by_label["Norco 10/325 mg #90"],
+        "acupuncture": by_label["Acupuncture x 6 sessions"],
+        "tramadol": by_label["Tramadol 50 mg #60"],
+        "soma": by_label["Soma 350 mg #60"],
+    }
+
+
+def compare(client, *ids) -> str:
+    query = "&".join(f"items={pk}" for pk in ids)
+    response = client.get(f"/compare/?{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def columns(page: str) -> list[str]:
+    return re.findall(r'<article class="compared" id="compared-(\d+)"', page)
+
+
+def marks(page: str, level: str) -> list[str]:
+    """The marked passages of the rationales (the legend left out)."""
+    rationales = "".join(re.findall(r'<div class="rationale marked">(.*?)</div>', page, re.S))
+    return re.findall(rf'<mark class="shared-{level}"[^>]*>(.*?)</mark>', rationales, re.S)
+
+
+def notices(page: str) -> list[str]:
+    block = re.search(r'<div class="notices".*?</div>', page, re.S)
+    return re.findall(r"<li>(.*?)</li>", block.group(0)) if block else []
+
+
+def test_two_items_side_by_side_with_their_shared_passage_marked(client, items):
+    norco, tramadol = items["norco"], items["tramadol"]
+
+    page = compare(client, norco.pk, tramadol.pk)
+
+    assert columns(page) == [str(norco.pk), str(tramadol.pk)]
+    shared = QUOTE + " The"  # both rationales go on with "The ..."
+    assert marks(page, "all") == [shared, shared]
+    assert marks(page, "some") == []
+    assert "shared by both rationales" in page
+    for item in (norco, tramadol):
+        assert f'href="/determinations/{item.letter_id}/#item-{item.pk}"' in page
+        assert item.label in page
+    assert 'class="badge badge-upheld">Upheld' in page
+    assert 'class="badge badge-overturned">Overturned' in page
+    assert "CM14-0000004" in page and "Pain Medicine" in page and "CA" in page
+    assert "Page(s): 78" in page  # the reviewer guideline with its pages
+    assert notices(page) == []
+
+
+def test_three_items_mark_what_all_share_apart_from_what_some_share(client, items):
+    page = compare(client, items["norco"].pk, items["norco_copy"].pk, items["tramadol"].pk)
+
+    assert len(columns(page)) == 3
+    assert QUOTE + " The" in marks(page, "all")
+    assert any("no urine drug screen" in passage for passage in marks(page, "some"))
+    assert "shared by all 3 rationales" in page and "shared by some of them" in page
+
+
+def test_four_items_is_the_most_and_a_fifth_is_refused_with_a_message(client, items):
+    ids = [items[name].pk for name in ("norco", "norco_copy", "acupuncture", "tramadol")]
+
+    assert columns(compare(client, *ids)) == [str(pk) for pk in ids]
+
+    page = compare(client, *ids, items["soma"].pk)
+    assert columns(page) == [str(pk) for pk in ids]
+    assert notices(page) == [
+        f"At most 4 items can be compared side by side; item {items['soma'].pk} was left out."
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad", ["abc", "-3", "1.5", "99999999999999999999", "\uff11\uff12", "' OR 1=1"]
+)
+def test_an_invalid_id_is_reported_on_the_page(client, items, bad):
+    response = client.get("/compare/", {"items": [items["norco"].pk, bad, items["soma"].pk]})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert columns(page) == [str(items["norco"].pk), str(items["soma"].pk)]
+    assert len(notices(page)) == 1 and "is not an item number" in notices(page)[0]
+
+
+def test_a_missing_id_is_reported_and_one_item_left_asks_for_another(client, items):
+    page = compare(client, items["norco"].pk, 987654)
+
+    assert columns(page) == [str(items["norco"].pk)]
+    assert notices(page)[0] == (
+        "There is no item 987654 (it may have been removed by a re-parse); it was left out."
+    )
+    assert "Add at least one more item to compare" in notices(page)[1]
+
+
+def test_no_items_explains_how_to_compare(client, items):
+    page = compare(client)
+    assert columns(page) == [] and "Nothing to compare yet" in page
+
+
+def test_repeated_ids_count_once(client, items):
+    pk = items["norco"].pk
+    assert columns(compare(client, pk, pk, items["soma"].pk, pk)) == [
+        str(pk),
+        str(items["soma"].pk),
+    ]
+
+
+def test_compare_page_queries_do_not_grow_with_items(client, items, django_assert_max_num_queries):
+    ids = [items[name].pk for name in ("norco", "norco_copy", "acupuncture", "tramadol")]
+    # items + states + specialties, then per column: band candidates + their items
+    with django_assert_max_num_queries(3 + 2 * len(ids)):
+        compare(client, *ids)
+
+
+# Similar rationales
+
+
+def similar(item: DisputedItem) -> list[tuple[str, float]]:
+    return [(s.item.label, round(s.similarity, 3)) for s in similarity.similar_rationales(item)]
+
+
+def test_a_near_copy_ranks_first_and_an_unrelated_rationale_does_not_appear(items):
+    found = similar(items["norco"])
+
+    assert found[0][0] == "Norco 10/325 mg #90"
+    assert found[0][1] > 0.8
+    assert "Acupuncture x 6 sessions" not in [label for label, _ in found]
+
+
+def test_similar_rationales_leave_out_the_items_own_letter(items):
+    assert "Soma 350 mg #60" not in [label for label, _ in similar(items["tramadol"])]
+
+
+def test_the_similarity_score_is_exact_and_the_same_on_every_database(items):
+    """Exact Jaccard of 4-word shingles: a stored figure both database passes must print."""
+    assert similar(items["norco"]) == [("Norco 10/325 mg #90", 0.881)]
+    assert similar(items["acupuncture"]) == []
+
+
+def test_letter_page_lists_similar_rationales_with_compare_links(client, items):
+    norco, copy = items["norco"], items["norco_copy"]
+
+    page = client.get(f"/determinations/{norco.letter_id}/").content.decode()
+
+    section = page[page.index("Similar rationales") :]
+    assert "Norco 10/325 mg #90" in section and "88% alike" in section
+    assert f'href="/compare/?items={norco.pk}&amp;items={copy.pk}"' in section
+
+
+def test_compare_page_lists_similar_rationales_and_offers_to_add_them(client, items):
+    norco, tramadol, copy = items["norco"], items["tramadol"], items["norco_copy"]
+
+    page = compare(client, norco.pk, tramadol.pk)
+
+    assert f'href="/compare/?items={norco.pk}&amp;items={copy.pk}"' in page
+    assert f'href="/compare/?items={norco.pk}&amp;items={tramadol.pk}&amp;items={copy.pk}"' in page
+
+
+def test_band_keys_follow_reparse_deletion_and_rebuild(items):
+    norco = items["norco"]
+    before = sorted(RationaleBand.objects.values_list("item_id", "key"))
+
+    reparse_letters()
+    assert sorted(RationaleBand.objects.values_list("item_id", "key")) == before
+
+    call_command("index_similarity", stdout=io.StringIO())
+    assert sorted(RationaleBand.objects.values_list("item_id", "key")) == before
+
+    items["norco_copy"].delete()
+    assert similar(norco) == []
+    assert not RationaleBand.objects.filter(item_id=items["norco_copy"].pk).exists()
+
+
+def test_an_edited_rationale_is_reindexed(admin_client, items):
+    soma = items["soma"]
+    url = f"/admin/determinations/disputeditem/{soma.pk}/change/"
+    form = {
+        field: getattr(soma, field) or ""
+        for field in ("label", "decision", "claims_administrator_guideline",
+                      "reviewer_guideline", "guideline_source", "treatment", "category",
+                      "strength")
+    }  # fmt: skip
+    form |= {"letter": soma.letter_id, "position": soma.position, "rationale": NEAR_COPY}
+
+    response = admin_client.post(url, form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert similar(items["norco"])[0][0] == "Norco 10/325 mg #90"
+    assert "Soma 350 mg #60" in [label for label, _ in similar(items["norco"])]
+
+
+# The tray on search and letter pages
+
+
+def test_search_results_offer_add_to_compare_carrying_the_tray(client, items):
+    norco = items["norco"]
+
+    page = client.get("/", {"q": "norco", "items": norco.pk}).content.decode()
+
+    assert "Compare tray" in page and "(1 of 4)" in page
+    assert "Add at least one more item to compare" in page
+    assert f'href="?q=norco#result-{norco.pk}" class="tray-toggle in-tray">' in page  # remove
+    copy = items["norco_copy"]
+    assert f'href="?q=norco&amp;items={norco.pk}&amp;items={copy.pk}#result-{copy.pk}"' in page
+    assert f'<input type="hidden" name="items" value="{norco.pk}">' in page
+    assert f"/determinations/{norco.letter_id}/?q=norco&amp;items={norco.pk}#item-" in page
+
+
+def test_a_tray_of_two_links_to_the_comparison_and_a_full_tray_says_so(client, items):
+    two = [items["norco"].pk, items["tramadol"].pk]
+    page = client.get("/", {"items": two}).content.decode()
+    assert f'href="/compare/?items={two[0]}&amp;items={two[1]}">Compare these 2' in page
+
+    four = [items[n].pk for n in ("norco", "norco_copy", "acupuncture", "tramadol")]
+    page = client.get("/", {"items": four}).content.decode()
+    assert "Compare tray is full (4)" in page
+    assert page.count("In compare tray · remove") == 4
+
+
+def test_export_links_leave_the_tray_out(client, items):
+    page = client.get("/", {"items": items["norco"].pk, "decision": "upheld"}).content.decode()
+    assert 'href="/export.csv?decision=upheld"' in page
+
+
+def test_letter_page_adds_its_items_to_the_tray(client, items):
+    tramadol, norco = items["tramadol"], items["norco"]
+
+    page = client.get(f"/determinations/{tramadol.letter_id}/", {"items": norco.pk})
+
+    html = page.content.decode()
+    add = f'href="?items={norco.pk}&amp;items={tramadol.pk}#item-{tramadol.pk}" class="tray-toggle"'
+    assert add in html
+    assert f'href="/?items={norco.pk}">Search</a>' in html
+
+
+# Repeated passages
+
+
+@pytest.fixture
+def templated(tmp_path):
+    """Five letters whose rationales quote the same guideline passage; one does not."""
+    openings = ["Records reviewed.", "Per the file:", "In summary", "Notes show pain.", "Hence"]
+    decisions = ["Upheld", "Upheld", "Upheld", "Overturned", "Upheld"]
+    for n, (opening, decision) in enumerate(zip(openings, decisions, strict=True)):
+        rationale = f"{opening} {QUOTE} {n} more days."
+        (tmp_path / f"t{n}.txt").write_text(
+            letter_with_items([(f"Norco 10/325 mg #{n + 30}", decision, rationale)])
+        )
+    (tmp_path / "other.txt").write_text(letter_with_items([("Soma 350 mg", "Upheld", SOMA)]))
+    ingest_paths([tmp_path])
+
+
+def test_boilerplate_page_lists_repeated_passages_with_their_decisions(client, templated):
+    page = client.get("/boilerplate/").content.decode()
+
+    rows = re.findall(r"<tr>\s*<td><q>(.*?)</q>.*?</tr>", page, re.S)
+    assert rows == [QUOTE.rstrip(".")]
+    cells = re.findall(r'<td class="num">(.*?)</td>', page)
+    assert cells == ["5", "4", "1", "80%"]
+    assert "Read from all 6 matching rationales" in page
+
+
+def test_boilerplate_phrase_link_finds_the_rationales_that_hold_it(client, templated):
+    page = client.get("/boilerplate/", {"decision": "upheld"}).content.decode()
+    link = re.search(r'<a href="(/\?[^"]+)">Search for this phrase', page).group(1)
+
+    results = client.get(link.replace("&amp;", "&")).content.decode()
+
+    assert "4 disputed items" in results  # the upheld ones that quote the passage
+
+
+def test_boilerplate_page_with_nothing_repeated_or_a_bad_parameter(client, templated):
+    page = client.get("/boilerplate/", {"medication": "carisoprodol"}).content.decode()
+    assert "No passage of 8 or more words recurs" in page
+
+    response = client.get("/boilerplate/", {"age_min": "old"})
+    assert response.status_code == 200
+    assert "age" in " ".join(notices(response.content.decode())).lower()
