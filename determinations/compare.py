@@ -97,6 +97,7 @@ class SimilarLink:
     similar: SimilarRationale
     pair_url: str
     add_url: str = ""
+    in_comparison: bool = False
 
 
 @dataclass
@@ -145,5 +146,7 @@ def similar_links(item: DisputedItem, compared: list[int] | None = None) -> list
         add_url = ""
         if other not in compared and len(compared) < MAX_COMPARED and len(compared) > 1:
             add_url = compare_url([*compared, other])
-        links.append(SimilarLink(similar, compare_url([item.pk, other]), add_url))
+        links.append(
+            SimilarLink(similar, compare_url([item.pk, other]), add_url, other in compared)
+        )
     return links

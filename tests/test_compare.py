@@ -202,6 +202,9 @@ def test_compare_page_lists_similar_rationales_and_offers_to_add_them(client, it
 
     assert f'href="/compare/?items={norco.pk}&amp;items={copy.pk}"' in page
     assert f'href="/compare/?items={norco.pk}&amp;items={tramadol.pk}&amp;items={copy.pk}"' in page
+    # in a comparison of the two near-copies, each lists the other as already compared
+    page = compare(client, norco.pk, copy.pk)
+    assert page.count("in this comparison") == 2
 
 
 def test_band_keys_follow_reparse_deletion_and_rebuild(items):
