@@ -1,6 +1,7 @@
-"""Search page latency (query + all facets + rendering) on a generated corpus, both databases.
+"""Search page latency (query + all facets + rendering) on a generated corpus, both databases,
+and the similar-rationale index: its build time and the latency of a lookup and of /compare/.
 
-    .venv/bin/python -m bench.search_latency --letters 46500 [--postgres-url URL]
+    .venv/bin/python -m bench.search_latency --letters 46500 [--postgres-url URL] [--reuse]
 
 Generates (or reuses) the corpus under bench/out/, ingests it into a fresh SQLite file and a
 fresh PostgreSQL database, then times full GET requests to `/` through Django's test client.
@@ -59,6 +60,7 @@ def measure(database_label: str) -> dict:
             forget_recent_matches()  # first request for these words: full-text query runs
             cold[name].append(_timed(client, params))
             warm[name].append(_timed(client, params))  # same words again (facet tick, paging)
+    similar = measure_similarity()
     every_cold = [t for runs in cold.values() for t in runs]
     every_warm = [t for runs in warm.values() for t in runs]
     return {
@@ -77,6 +79,41 @@ def measure(database_label: str) -> dict:
         "cold_p95_ms": _pct(every_cold, 95),
         "warm_p50_ms": _pct(every_warm, 50),
         "warm_p95_ms": _pct(every_warm, 95),
+        **similar,
+    }
+
+
+def measure_similarity(lookups: int = 300) -> dict:
+    """Rebuild the band keys of every item, then time lookups and compare pages."""
+    from django.test import Client
+
+    from determinations import similarity
+    from determinations.models import DisputedItem
+
+    start = time.perf_counter()
+    indexed = similarity.rebuild_index()
+    build_s = time.perf_counter() - start
+    ids = list(DisputedItem.objects.order_by("pk").values_list("pk", flat=True))
+    sample = ids[:: max(1, len(ids) // lookups)][:lookups]
+    times, found = [], 0
+    for item in DisputedItem.objects.filter(pk__in=sample):
+        start = time.perf_counter()
+        found += bool(similarity.similar_rationales(item))
+        times.append((time.perf_counter() - start) * 1000)
+    client, pages = Client(), []
+    for first, second in zip(sample[:100], sample[100:200], strict=False):
+        start = time.perf_counter()
+        response = client.get(f"/compare/?items={first}&items={second}")
+        assert response.status_code == 200
+        pages.append((time.perf_counter() - start) * 1000)
+    return {
+        "similarity_build_items": indexed,
+        "similarity_build_s": round(build_s, 1),
+        "similar_lookup_p50_ms": _pct(times, 50),
+        "similar_lookup_p95_ms": _pct(times, 95),
+        "similar_lookups_with_results": f"{found}/{len(times)}",
+        "compare_page_p50_ms": _pct(pages, 50),
+        "compare_page_p95_ms": _pct(pages, 95),
     }
 
 
@@ -123,6 +160,7 @@ def main() -> None:
     results = []
     for label, env in databases.items():
         if args.reuse:
+            _run(env, "manage.py", "migrate", "--noinput", "-v", "0")
             results.append(json.loads(_run(env, "-m", "bench.search_latency", "--measure", label)))
             continue
         if label == "postgresql":
@@ -145,6 +183,13 @@ def main() -> None:
         print(
             f"  all queries: cold p50 {result['cold_p50_ms']} ms, p95 {result['cold_p95_ms']} ms;"
             f" warm p50 {result['warm_p50_ms']} ms, p95 {result['warm_p95_ms']} ms"
+        )
+        print(
+            f"  similarity index: {result['similarity_build_items']} items in "
+            f"{result['similarity_build_s']} s; similar lookup p50 "
+            f"{result['similar_lookup_p50_ms']} ms, p95 {result['similar_lookup_p95_ms']} ms "
+            f"({result['similar_lookups_with_results']} found some); /compare/ of two items p50 "
+            f"{result['compare_page_p50_ms']} ms, p95 {result['compare_page_p95_ms']} ms"
         )
     (OUT / "search_latency.json").write_text(json.dumps(results, indent=2))
 

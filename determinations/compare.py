@@ -37,9 +37,13 @@ class Tray:
             else:
                 tray.ids.append(int(value))
         if left_out:
+            which = (
+                f"item {left_out[0]} was"
+                if len(left_out) == 1
+                else (f"items {', '.join(left_out)} were")
+            )
             tray.notices.append(
-                f"At most {MAX_COMPARED} items can be compared side by side; "
-                f"item {', '.join(left_out)} was left out."
+                f"At most {MAX_COMPARED} items can be compared side by side; {which} left out."
             )
         return tray
 

@@ -169,9 +169,20 @@ class DisputedItem(models.Model):
 
 class RationaleBand(models.Model):
     """One locality-sensitive hash band of an item's rationale: items sharing a key are
-    candidate near-copies (see `determinations/rationales/minhash.py`)."""
+    candidate near-copies (see `determinations/rationales/minhash.py`).
 
-    item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="+")
+    Written in bulk at ingest (about 16 rows per item), so it carries no surrogate id and no
+    database-level foreign key; Django's own cascade removes an item's rows with the item.
+    """
+
+    pk = models.CompositePrimaryKey("item_id", "key")
+    item = models.ForeignKey(
+        DisputedItem,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the primary key (item_id, key) serves lookups by item
+    )
     key = models.BigIntegerField()
 
     class Meta:

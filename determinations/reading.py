@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from determinations.parsing import ParsedLetter, decode, parse_letter
+from determinations.rationales.minhash import rationale_band_keys
 from determinations.sources import Source, Unreadable
 
 # Letters are plain text (SPEC: "The documents"); a file without a suffix is tried too.
@@ -22,12 +23,14 @@ _IMR_MARKERS = re.compile(
 
 @dataclass
 class ReadLetter:
-    """A letter ready to store: where it came from, its text, what the parser found."""
+    """A letter ready to store: where it came from, its text, what the parser found, and the
+    similar-rationale band keys of each parsed item (computed here, in the worker)."""
 
     source_file: str
     content_hash: str
     text: str
     parsed: ParsedLetter
+    band_keys: list[list[int]]
 
 
 @dataclass
@@ -59,7 +62,9 @@ def read_source(source: Source | Unreadable) -> ReadLetter | Rejection:
     reason, text = _check(data)
     if reason:
         return Rejection(source.name, reason, digest)
-    return ReadLetter(source.name, digest, text, parse_letter(text))
+    parsed = parse_letter(text)
+    keys = [rationale_band_keys(item.rationale) for item in parsed.items]
+    return ReadLetter(source.name, digest, text, parsed, keys)
 
 
 def _check(data: bytes) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from determinations import similarity
 from determinations.indexing import reindex_letters
 from determinations.lexicon import default_lexicon
 from determinations.models import (
@@ -24,6 +25,7 @@ from determinations.models import (
 from determinations.parsing import ParsedItem, ParsedLetter
 from determinations.parsing.result import STATUS_FAILED, STATUS_OK, STATUS_WARNING
 from determinations.reading import ReadLetter
+from determinations.search.backends import backend
 
 LETTER_FIELDS = (
     "layout",
@@ -107,10 +109,14 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Lette
         ]
         Letter.objects.bulk_create(rows)
         pairs = list(zip(rows, (read.parsed for read in letters), strict=True))
-        DisputedItem.objects.bulk_create(
+        items = DisputedItem.objects.bulk_create(
             _item_row(letter, position, item, lookups)
             for letter, parsed in pairs
             for position, item in enumerate(parsed.items)
+        )
+        band_keys = (keys for read in letters for keys in read.band_keys)
+        similarity.add_band_keys(
+            (item.pk, keys) for item, keys in zip(items, band_keys, strict=True)
         )
         _set_reviewer_facts(pairs, lookups)
         ParseIssue.objects.bulk_create(
@@ -118,7 +124,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Lette
             for letter, parsed in pairs
             for i in parsed.issues
         )
-        reindex_letters([letter.pk for letter in rows])
+        backend().index_letters([letter.pk for letter in rows])
         CorpusVersion.bump()
     return rows
 

@@ -116,6 +116,11 @@ def test_four_items_is_the_most_and_a_fifth_is_refused_with_a_message(client, it
     assert notices(page) == [
         f"At most 4 items can be compared side by side; item {items['soma'].pk} was left out."
     ]
+    page = compare(client, *ids, items["soma"].pk, 777)
+    assert notices(page)[0] == (
+        f"At most 4 items can be compared side by side; items {items['soma'].pk}, 777 were "
+        "left out."
+    )
 
 
 @pytest.mark.parametrize(

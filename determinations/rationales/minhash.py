@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from determinations.rationales.words import word_texts
+
 SHINGLE_WORDS = 4
 NUM_PERM = 64
 BANDS, ROWS = 16, 4
@@ -83,6 +85,16 @@ def band_keys(shingles: np.ndarray) -> list[int]:
     bands = sig.reshape(BANDS, ROWS).astype(np.uint64)
     keys = (bands * _BAND_MIX).sum(axis=1, dtype=np.uint64) + _BAND_SALT
     return keys.view(np.int64).tolist()
+
+
+def rationale_shingles(rationale: str) -> np.ndarray:
+    """The shingle set of a rationale's normalised words."""
+    return shingle_hashes(word_texts(rationale))
+
+
+def rationale_band_keys(rationale: str) -> list[int]:
+    """The band keys a rationale is stored under."""
+    return band_keys(rationale_shingles(rationale))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
