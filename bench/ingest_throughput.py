@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from determinations.parsing import parse_letter  # noqa: E402
 from tests.letters import letter_variants, write_variants  # noqa: E402
 
-DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/imr_bench"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/imr_bench_ingest"
 
 
 def parse_rate(count: int) -> float:

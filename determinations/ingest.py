@@ -15,6 +15,7 @@ from django.db import IntegrityError
 from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
 from determinations.reading import ReadLetter, Rejection, read_source
+from determinations.search.backends import backend
 from determinations.sources import discover
 from determinations.store import Lookups, apply_reparse, store_new_letters
 
@@ -70,6 +71,8 @@ def ingest_paths(
             _store_batch(results, seen, lookups, report)
             if progress:
                 progress(len(batch))
+    if report.new:
+        backend().refresh_statistics()
     return report
 
 

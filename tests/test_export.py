@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.http import QueryDict
 
-from determinations.export import COLUMNS, csv_lines, neutralise_formula
+from determinations.export import COLUMNS, csv_lines, export_chunks, neutralise_formula
 from determinations.ingest import ingest_paths
 from determinations.models import DisputedItem
 from determinations.search import search
@@ -128,7 +128,8 @@ def test_formula_cells_are_neutralised_and_awkward_text_round_trips():
     row.update(item_label="=HYPERLINK(\"http://x\")", treatment="+1", medication="-2", drug_class="@SUM(A1)",
                strength="\tx", reviewer_guideline="\rx", rationale=rationale, diagnoses=["=evil", "fine"],
                reviewer_states=[], reviewer_specialties=[])  # fmt: skip
-    parsed = next(csv.DictReader(io.StringIO("".join(csv_lines([row])), newline="")))
+    chunk = [tuple(row[name] for name in COLUMNS)]
+    parsed = next(csv.DictReader(io.StringIO("".join(csv_lines([chunk])), newline="")))
     assert parsed["item_label"] == '\'=HYPERLINK("http://x")'
     assert [
         parsed[n]
@@ -181,6 +182,17 @@ def test_export_reads_the_database_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         rows = json.loads(content(client.get("/export.json")))
     assert len(rows) == 34
+
+
+def test_each_chunk_costs_three_queries_whatever_its_size(corpus, django_assert_num_queries):
+    """The order and the two small name tables, then per chunk: rows, states, specialties."""
+    items = DisputedItem.objects.order_by("pk")
+    with django_assert_num_queries(3 + 3 * 4):
+        chunks = list(export_chunks(items, chunk=10))
+    assert [len(rows) for rows in chunks] == [10, 10, 10, 4]
+    assert [row[COLUMNS.index("item_id")] for rows in chunks for row in rows] == list(
+        items.values_list("pk", flat=True)
+    )
 
 
 def test_search_page_links_to_exports_with_its_parameters(corpus, client):

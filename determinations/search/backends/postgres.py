@@ -49,6 +49,10 @@ class PostgresBackend:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {SEARCH} WHERE item_id = ANY(%s)", [list(item_ids)])
 
+    def refresh_statistics(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
     def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
         condition = RawSQL(f"{ITEMS}.id IN ({_MATCHES})", [query.to_websearch()], BooleanField())
         return items.filter(condition)

@@ -48,6 +48,10 @@ class SqliteBackend:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", list(item_ids))
 
+    def refresh_statistics(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
+
     def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
         if query.groups:
             items = items.filter(_matches("IN", fts5_expression(query.groups)))
