@@ -9,8 +9,16 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.http import QueryDict
+from hypothesis import given
+from hypothesis import strategies as st
 
-from determinations.export import COLUMNS, csv_lines, export_chunks, neutralise_formula
+from determinations.export import (
+    COLUMNS,
+    _csv_line,
+    csv_lines,
+    export_chunks,
+    neutralise_formula,
+)
 from determinations.ingest import ingest_paths
 from determinations.models import DisputedItem
 from determinations.search import search
@@ -144,6 +152,18 @@ def test_formula_cells_are_neutralised_and_awkward_text_round_trips():
     assert parsed["diagnoses"] == "'=evil; fine"
     assert parsed["rationale"] == rationale
     assert neutralise_formula("plain") == "plain"
+
+
+@given(st.lists(st.one_of(st.text(), st.integers(), st.none()), min_size=1, max_size=8))
+def test_csv_records_read_back_with_the_csv_module(cells):
+    """Our RFC 4180 writer against Python's reader: any text, quotes, commas, CR, LF."""
+    record = _csv_line(cells)
+    assert record.endswith("\r\n")
+    expected = ["" if cell is None else str(cell) for cell in cells]
+    if expected == [""]:  # a lone empty cell is an empty line, which readers skip
+        assert record == "\r\n"
+        return
+    assert next(csv.reader(io.StringIO(record, newline=""))) == expected
 
 
 def test_bom_for_excel(corpus, client):
