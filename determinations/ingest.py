@@ -12,9 +12,11 @@ from pathlib import Path
 
 from django.db import IntegrityError
 
+from determinations.curation import curated_lexicon
+from determinations.lexicon import Lexicon
 from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
-from determinations.reading import ReadLetter, Rejection, read_source
+from determinations.reading import ReadLetter, Rejection, read_source, use_lexicon
 from determinations.search.backends import backend
 from determinations.sources import discover
 from determinations.store import Lookups, apply_reparse, store_new_letters
@@ -65,7 +67,7 @@ def ingest_paths(
     report = IngestReport()
     lookups = Lookups()
     seen: set[str] = set()
-    with _batch_reader(workers) as read_all:
+    with _batch_reader(workers, curated_lexicon()) as read_all:
         for batch in _batches(discover(list(paths)), batch_size):
             results = read_all(batch)
             _store_batch(results, seen, lookups, report)
@@ -82,9 +84,10 @@ def reparse_letters(
     """Re-run the parser over stored text; hand-corrected fields are never overwritten."""
     report = ReparseReport()
     lookups = Lookups()
+    lexicon = curated_lexicon()
     letters = (queryset if queryset is not None else Letter.objects.all()).order_by("pk")
     for letter in letters.iterator(chunk_size=batch_size):
-        apply_reparse(letter, parse_letter(letter.original_text), lookups)
+        apply_reparse(letter, parse_letter(letter.original_text, lexicon), lookups)
         report.reparsed += 1
         report.with_issues += letter.parse_status != "ok"
         if progress:
@@ -150,12 +153,20 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 @contextmanager
-def _batch_reader(workers: int) -> Iterator[Callable[[list], list[ReadLetter | Rejection]]]:
+def _batch_reader(
+    workers: int, lexicon: Lexicon
+) -> Iterator[Callable[[list], list[ReadLetter | Rejection]]]:
     """Yield a function that reads a batch of inputs, in worker processes when asked."""
     if workers <= 1:
-        yield lambda batch: [read_source(source) for source in batch]
+        use_lexicon(lexicon)
+        try:
+            yield lambda batch: [read_source(source) for source in batch]
+        finally:
+            use_lexicon(None)
         return
     # spawn, not fork: a forked worker would share the parent's database connection.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=use_lexicon, initargs=(lexicon,)
+    ) as pool:
         yield lambda batch: list(pool.map(read_source, batch, chunksize=16))

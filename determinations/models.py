@@ -65,6 +65,26 @@ class Medication(models.Model):
         return self.generic_name
 
 
+class DrugName(models.Model):
+    """A brand name or synonym a data steward taught the parser (beyond `lexicon/drugs.csv`).
+
+    `reparse` and later ingests recognise it, and a search for it finds its medication.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="names")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.medication})"
+
+
 class Letter(models.Model):
     """One IMR final determination letter: its original text and what was parsed from it."""
 

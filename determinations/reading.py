@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from determinations.lexicon import Lexicon
 from determinations.parsing import ParsedLetter, decode, parse_letter
 from determinations.rationales.minhash import rationale_band_keys
 from determinations.sources import Source, Unreadable
@@ -19,6 +20,15 @@ _IMR_MARKERS = re.compile(
     r"|Decision\s+rationale|\bC[MB]\d{2}-\d{7}\b",
     re.I,
 )
+
+
+_lexicon: Lexicon | None = None  # None: the bundled lexicon
+
+
+def use_lexicon(lexicon: Lexicon | None) -> None:
+    """Parse with ``lexicon`` in this process (the bundled one plus names added by hand)."""
+    global _lexicon
+    _lexicon = lexicon
 
 
 @dataclass
@@ -62,7 +72,7 @@ def read_source(source: Source | Unreadable) -> ReadLetter | Rejection:
     reason, text = _check(data)
     if reason:
         return Rejection(source.name, reason, digest)
-    parsed = parse_letter(text)
+    parsed = parse_letter(text, _lexicon)
     keys = [rationale_band_keys(item.rationale) for item in parsed.items]
     return ReadLetter(source.name, digest, text, parsed, keys)
 

@@ -162,12 +162,12 @@ def _reparse_items(
     existing = {item.position: item for item in letter.items.all()}
     kept_by_hand = {position for position, name in corrected if name == WHOLE_ITEM}
     for position, parsed in enumerate(parsed_items):
-        fresh = _item_row(letter, position, parsed, lookups)
         current = existing.pop(position, None)
+        if position in kept_by_hand:  # added, kept or deleted by hand: as the person left it
+            continue
+        fresh = _item_row(letter, position, parsed, lookups)
         if current is None:
             fresh.save()
-            continue
-        if position in kept_by_hand:
             continue
         for name in ITEM_FIELDS:
             if (position, name) not in corrected:

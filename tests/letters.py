@@ -151,7 +151,8 @@ def letter_with_items(items: list[tuple[str, str, str]], case_number: str = "") 
         "Certification(s)/Specialty: Pain Medicine\n\n"
         "CLINICAL CASE SUMMARY\n"
         "The injured worker is a 48 year old male who sustained an industrial injury on "
-        "June 1, 2011. A utilization review dated 2014-03-02 non-certified the requests.\n\n"
+        "June 1, 2011. He has been diagnosed with chronic low back pain. A utilization review "
+        "dated 2014-03-02 non-certified the requests.\n\n"
         "IMR ISSUES, DECISIONS AND RATIONALES\n"
         "The Final Determination was based on decisions for the disputed items/services set "
         "forth below:\n\n" + blocks

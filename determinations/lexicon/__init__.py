@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +47,15 @@ class Lexicon:
         """Teach the lexicon another name (brand, synonym) for a drug."""
         self.drugs[_name_key(name)] = drug
         self._drug_names = None
+
+    def with_drug_names(self, names: list[tuple[str, str, str]]) -> Lexicon:
+        """A copy that also knows these (name, generic, drug class) entries."""
+        if not names:
+            return self
+        extended = replace(self, drugs=dict(self.drugs), _drug_names=None)
+        for name, generic, drug_class in names:
+            extended.add_drug_name(name, Drug(generic.lower(), drug_class.lower()))
+        return extended
 
     def names_of(self, generic: str) -> list[str]:
         """Every name the lexicon knows for a medication (or each part of a combination)."""

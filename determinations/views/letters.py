@@ -11,6 +11,7 @@ from determinations.models import Letter
 from determinations.search.highlight import highlight_words
 from determinations.search.query import parse_query
 from determinations.similarity import MIN_SIMILARITY
+from determinations.store import WHOLE_ITEM
 
 
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -26,8 +27,10 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     items = letter.items.all()
+    corrected = _corrected_fields(letter)
     for item in items:
         item.similar_links = similar_links(item)
+        item.corrected_fields = corrected.get(item.position, [])
     query = parse_query(request.GET.get("q", ""))
     tray = Tray.from_params(request.GET)
     back = request.GET.copy()
@@ -37,10 +40,23 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "q": request.GET.get("q", "")[:500],
         "search_url": reverse("determinations:search") + _query(back, keep=("q", "items")),
         "original_text": highlight_words(letter.original_text, query.words()),
+        "corrected_fields": corrected.get(None, []),
         "min_similarity_percent": round(MIN_SIMILARITY * 100),
         **tray_context(tray, request.GET, items, anchor="item"),
     }
     return render(request, "determinations/letter_detail.html", context)
+
+
+def _corrected_fields(letter: Letter) -> dict[int | None, list[str]]:
+    """The fields a person corrected, by item position (None: the letter's own fields)."""
+    fields: dict[int | None, list[str]] = {}
+    for position, name in letter.corrections.order_by("field").values_list(
+        "item_position", "field"
+    ):
+        label = "the item itself" if name == WHOLE_ITEM else name.replace("_", " ")
+        if label not in fields.setdefault(position, []):
+            fields[position].append(label)
+    return fields
 
 
 def _query(params, keep: tuple[str, ...]) -> str:

@@ -1,0 +1,111 @@
+"""Hand corrections from the admin: record what a person changed, keep it through re-parses.
+
+`store.apply_reparse` never overwrites a field recorded here; this module records the
+fields, resolves the parse issues an edit answers, and builds the lexicon with the drug names
+data stewards added.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model
+
+from determinations.lexicon import Lexicon, default_lexicon
+from determinations.models import DisputedItem, DrugName, Letter, ParseIssue
+from determinations.store import ITEM_FIELDS, LETTER_FIELDS, WHOLE_ITEM, record_correction
+
+LETTER_LISTS = ("reviewer_states", "reviewer_specialties")
+ADDED, DELETED = "added by hand", "deleted by hand"
+
+
+def letter_snapshot(letter: Letter) -> dict:
+    """The letter's correctable values as stored, before a form changes them."""
+    stored = Letter.objects.get(pk=letter.pk)
+    values = {name: getattr(stored, name) for name in LETTER_FIELDS}
+    values["reviewer_states"] = sorted(str(s) for s in stored.reviewer_states.all())
+    values["reviewer_specialties"] = sorted(str(s) for s in stored.reviewer_specialties.all())
+    return values
+
+
+def record_letter_edit(letter: Letter, before: dict, user) -> list[str]:
+    """Record every letter field that differs from ``before``; returns their names."""
+    after = {name: getattr(letter, name) for name in LETTER_FIELDS}
+    after["reviewer_states"] = sorted(str(s) for s in letter.reviewer_states.all())
+    after["reviewer_specialties"] = sorted(str(s) for s in letter.reviewer_specialties.all())
+    changed = [name for name in after if after[name] != before[name]]
+    for name in changed:
+        record_correction(letter, None, name, _shown(before[name]), _shown(after[name]), user)
+    _resolve(letter, [(None, name) for name in changed])
+    return changed
+
+
+def record_item_edit(item: DisputedItem, before: DisputedItem | None, user) -> list[str]:
+    """Record an added item, or every changed field of an edited one."""
+    if before is None:
+        record_correction(item.letter, item.position, WHOLE_ITEM, "", ADDED, user)
+        _resolve(item.letter, [(None, "items")])
+        return [WHOLE_ITEM]
+    changed = [n for n in ITEM_FIELDS if _value(before, n) != _value(item, n)]
+    for name in changed:
+        record_correction(
+            item.letter, item.position, name, _shown(getattr(before, name)),
+            _shown(getattr(item, name)), user,
+        )  # fmt: skip
+    _resolve(item.letter, [(item.position, name) for name in changed])
+    return changed
+
+
+def record_item_deletion(item: DisputedItem, user) -> None:
+    """An item a person deleted: a re-parse must not bring it back."""
+    record_correction(item.letter, item.position, WHOLE_ITEM, item.label, DELETED, user)
+
+
+def refresh_parse_status(letter: Letter) -> None:
+    """Failed without items, warning while any parse issue is open, else ok."""
+    if not letter.items.exists():
+        status = Letter.ParseStatus.FAILED
+    elif letter.parse_issues.filter(resolved=False).exists():
+        status = Letter.ParseStatus.WARNING
+    else:
+        status = Letter.ParseStatus.OK
+    if status != letter.parse_status:
+        Letter.objects.filter(pk=letter.pk).update(parse_status=status)
+        letter.parse_status = status
+
+
+def next_position(letter: Letter) -> int:
+    """Where an item added by hand goes: after every item the letter has or had."""
+    used = list(letter.items.values_list("position", flat=True))
+    used += [p for p in letter.corrections.values_list("item_position", flat=True) if p is not None]
+    return max(used, default=-1) + 1
+
+
+def curated_lexicon() -> Lexicon:
+    """The bundled lexicon plus every drug name added in the admin."""
+    names = DrugName.objects.select_related("medication__drug_class")
+    return default_lexicon().with_drug_names(
+        [(n.name, n.medication.generic_name, str(n.medication.drug_class or "")) for n in names]
+    )
+
+
+def _resolve(letter: Letter, fields: list[tuple[int | None, str]]) -> None:
+    """Mark the open parse issues these edited fields answer as resolved."""
+    for position, name in fields:
+        ParseIssue.objects.filter(
+            letter=letter, item_position=position, field=name, resolved=False
+        ).update(resolved=True)
+
+
+def _value(item: DisputedItem, name: str):
+    field = DisputedItem._meta.get_field(name)
+    return getattr(item, field.attname)
+
+
+def _shown(value) -> str:
+    """A value as a person reads it in the change history."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, Model):
+        return str(value)
+    return str(value)
