@@ -143,13 +143,24 @@ def apply_reparse(letter: Letter, parsed: ParsedLetter, lookups: Lookups) -> Non
             letter.reviewer_specialties.set(
                 [lookups.specialty(n) for n in parsed.reviewer_specialties]
             )
-        open_issues = [i for i in parsed.issues if (i.item, i.field) not in corrected]
-        letter.parse_issues.all().delete()
-        ParseIssue.objects.bulk_create(
-            ParseIssue(letter=letter, item_position=i.item, field=i.field, reason=i.reason[:300])
-            for i in open_issues
+        issues = [i for i in parsed.issues if (i.item, i.field) not in corrected]
+        # An issue a person marked resolved (a field truly absent from the letter) stays so.
+        resolved = set(
+            letter.parse_issues.filter(resolved=True).values_list("item_position", "field")
         )
-        letter.parse_status = _status(letter.items.exists(), bool(open_issues))
+        letter.parse_issues.all().delete()
+        rows = ParseIssue.objects.bulk_create(
+            ParseIssue(
+                letter=letter,
+                item_position=i.item,
+                field=i.field,
+                reason=i.reason[:300],
+                resolved=(i.item, i.field) in resolved,
+            )
+            for i in issues
+        )
+        open_issues = any(not row.resolved for row in rows)
+        letter.parse_status = _status(letter.items.exists(), open_issues)
         letter.parsed_at = timezone.now()
         letter.save()
         reindex_letters([letter.pk])

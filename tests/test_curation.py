@@ -256,6 +256,21 @@ def test_admin_actions(steward_client, folder):
     assert letter("CM14-0000010").parse_status == "ok"
 
 
+def test_an_issue_marked_resolved_stays_resolved_after_reparse(steward_client, folder):
+    """A field truly absent from a letter is not a fault to fix again after every re-parse."""
+    target = letter("CM14-0000010")
+    post_change(
+        steward_client, target,
+        **{f"parse_issues-{n}-resolved": "on" for n in range(target.parse_issues.count())},
+    )  # fmt: skip
+    assert letter("CM14-0000010").parse_status == "ok"
+
+    call_command("reparse", stdout=io.StringIO())
+
+    assert not letter("CM14-0000010").parse_issues.filter(resolved=False).exists()
+    assert letter("CM14-0000010").parse_status == "ok"
+
+
 def test_the_admin_is_for_staff_only(client, folder):
     assert client.get("/admin/determinations/letter/").status_code == 302  # to the login page
     User.objects.create_user("visitor", password="pw")
