@@ -82,6 +82,13 @@ def csv_lines(chunks: Iterable[list[Row]], bom: bool = False) -> Iterator[str]:
         yield "".join([_csv_line(_csv_cells(row)) for row in rows])
 
 
+def csv_lines_of(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """Any small table as CSV records, with the same quoting and formula defence."""
+    yield _csv_line(header)
+    for row in rows:
+        yield _csv_line([neutralise_formula(c) if isinstance(c, str) else c for c in row])
+
+
 def _csv_line(cells: Iterable) -> str:
     """One RFC 4180 record (CRLF), quoting only the cells that need it, as `csv.QUOTE_MINIMAL`.
 

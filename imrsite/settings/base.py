@@ -117,6 +117,8 @@ STORAGES = {
 
 # Web exports by anyone but staff stop at this many rows (0: no limit).
 IMR_EXPORT_MAX_ROWS_ANONYMOUS = int(os.environ.get("IMR_EXPORT_MAX_ROWS_ANONYMOUS", "100000"))
+# Insights show no rate for a group of fewer items than this (small groups mislead).
+IMR_INSIGHTS_MIN_GROUP = int(os.environ.get("IMR_INSIGHTS_MIN_GROUP", "10"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
