@@ -61,6 +61,7 @@ def measure(database_label: str) -> dict:
             cold[name].append(_timed(client, params))
             warm[name].append(_timed(client, params))  # same words again (facet tick, paging)
     similar = measure_similarity()
+    charts = measure_insights(client)
     every_cold = [t for runs in cold.values() for t in runs]
     every_warm = [t for runs in warm.values() for t in runs]
     return {
@@ -80,7 +81,26 @@ def measure(database_label: str) -> dict:
         "warm_p50_ms": _pct(every_warm, 50),
         "warm_p95_ms": _pct(every_warm, 95),
         **similar,
+        **charts,
     }
+
+
+INSIGHTS_QUERIES = ["", "q=pain", "category=pharmaceutical", "q=muscle+relaxant&decision=upheld"]
+
+
+def measure_insights(client) -> dict:
+    """The whole insights page, first request for its words (cold) as for the search page."""
+    from determinations.search import forget_recent_matches
+
+    times = []
+    for params in INSIGHTS_QUERIES:
+        for _ in range(REPEATS):
+            forget_recent_matches()
+            start = time.perf_counter()
+            response = client.get(f"/insights/?{params}")
+            assert response.status_code == 200, params
+            times.append((time.perf_counter() - start) * 1000)
+    return {"insights_p50_ms": _pct(times, 50), "insights_p95_ms": _pct(times, 95)}
 
 
 def measure_similarity(lookups: int = 300) -> dict:
@@ -190,6 +210,10 @@ def main() -> None:
             f"{result['similar_lookup_p50_ms']} ms, p95 {result['similar_lookup_p95_ms']} ms "
             f"({result['similar_lookups_with_results']} found some); /compare/ of two items p50 "
             f"{result['compare_page_p50_ms']} ms, p95 {result['compare_page_p95_ms']} ms"
+        )
+        print(
+            f"  insights page (cold): p50 {result['insights_p50_ms']} ms, "
+            f"p95 {result['insights_p95_ms']} ms"
         )
     (OUT / "search_latency.json").write_text(json.dumps(results, indent=2))
 

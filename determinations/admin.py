@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from determinations import curation
 from determinations.admin_filters import DecisionFilter, HandCorrectedFilter, OpenIssueFilter
-from determinations.export import CONTENT_TYPES, csv_lines, export_chunks
+from determinations.export import CONTENT_TYPES, csv_lines, export_records
 from determinations.indexing import reindex_letters
 from determinations.ingest import reparse_letters
 from determinations.models import (
@@ -146,7 +146,7 @@ class LetterAdmin(admin.ModelAdmin):
     def export_selected_csv(self, request, queryset):
         items = DisputedItem.objects.filter(letter__in=queryset).order_by("letter_id", "position")
         response = StreamingHttpResponse(
-            csv_lines(export_chunks(items)), content_type=CONTENT_TYPES["csv"]
+            csv_lines(export_records(items, "csv")), content_type=CONTENT_TYPES["csv"]
         )
         name = f"imr-items-selected-{timezone.localdate().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

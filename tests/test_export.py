@@ -9,18 +9,13 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.http import QueryDict
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from determinations.export import (
-    COLUMNS,
-    _csv_line,
-    csv_lines,
-    export_chunks,
-    neutralise_formula,
-)
+from determinations.export import COLUMNS, _csv_line, export_records, neutralise_formula
 from determinations.ingest import ingest_paths
-from determinations.models import DisputedItem
+from determinations.models import DisputedItem, DrugClass, Letter, Medication
 from determinations.search import search
 from tests import letters
 
@@ -130,28 +125,37 @@ def test_an_empty_result_is_a_valid_file(corpus, client):
     )
 
 
-def test_formula_cells_are_neutralised_and_awkward_text_round_trips():
+def test_formula_cells_are_neutralised_and_awkward_text_round_trips(client):
+    """Through the database's own formatting, on each database."""
     rationale = 'He said "stop", then, later:\nline two\r\n=not a formula'
-    row = dict.fromkeys(SPEC_COLUMNS, "")
-    row.update(item_label="=HYPERLINK(\"http://x\")", treatment="+1", medication="-2", drug_class="@SUM(A1)",
-               strength="\tx", reviewer_guideline="\rx", rationale=rationale, diagnoses=["=evil", "fine"],
-               reviewer_states=[], reviewer_specialties=[])  # fmt: skip
-    chunk = [tuple(row[name] for name in COLUMNS)]
-    parsed = next(csv.DictReader(io.StringIO("".join(csv_lines([chunk])), newline="")))
+    letter = Letter.objects.create(
+        content_hash="f" * 64, source_file="=cmd|' /C calc'!A0.txt", original_text="x",
+        layout="standard", parse_status="ok", parsed_at=timezone.now(),
+        diagnoses=["=evil", "fine"], case_number="-CM1",
+    )  # fmt: skip
+    DisputedItem.objects.create(
+        letter=letter, position=0, label='=HYPERLINK("http://x")', treatment="+1",
+        medication=Medication.objects.create(generic_name="-2"),
+        drug_class=DrugClass.objects.create(name="@SUM(A1)"), strength="\tx",
+        reviewer_guideline="\rx", rationale=rationale, category="other",
+    )  # fmt: skip
+
+    text = content(client.get("/export.csv"))
+    parsed = next(csv.DictReader(io.StringIO(text, newline="")))
+
     assert parsed["item_label"] == '\'=HYPERLINK("http://x")'
+    assert parsed["source_file"] == "'=cmd|' /C calc'!A0.txt"
+    assert parsed["case_number"] == "'-CM1"
     assert [
         parsed[n]
         for n in ("treatment", "medication", "drug_class", "strength", "reviewer_guideline")
-    ] == [
-        "'+1",
-        "'-2",
-        "'@SUM(A1)",
-        "'\tx",
-        "'\rx",
-    ]
+    ] == ["'+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx"]
     assert parsed["diagnoses"] == "'=evil; fine"
     assert parsed["rationale"] == rationale
-    assert neutralise_formula("plain") == "plain"
+    assert (parsed["patient_age"], parsed["date_of_injury"], parsed["quantity"]) == ("", "", "")
+    item = json.loads(content(client.get("/export.json")))[0]
+    assert item["rationale"] == rationale and item["item_label"] == '=HYPERLINK("http://x")'
+    assert neutralise_formula("plain") == "plain" and neutralise_formula("@x") == "'@x"
 
 
 @given(st.lists(st.one_of(st.text(), st.integers(), st.none()), min_size=1, max_size=8))
@@ -204,15 +208,21 @@ def test_export_reads_the_database_in_a_fixed_number_of_queries(
     assert len(rows) == 34
 
 
-def test_each_chunk_costs_three_queries_whatever_its_size(corpus, django_assert_num_queries):
-    """The order and the two small name tables, then per chunk: rows, states, specialties."""
+def test_each_chunk_costs_one_query_whatever_its_size(corpus, django_assert_num_queries):
+    """The order, then one query per chunk: no query per item or per letter."""
     items = DisputedItem.objects.order_by("pk")
-    with django_assert_num_queries(3 + 3 * 4):
-        chunks = list(export_chunks(items, chunk=10))
-    assert [len(rows) for rows in chunks] == [10, 10, 10, 4]
-    assert [row[COLUMNS.index("item_id")] for rows in chunks for row in rows] == list(
-        items.values_list("pk", flat=True)
-    )
+    with django_assert_num_queries(1 + 4):
+        chunks = list(export_records(items, "json", chunk=10))
+    assert [len(records) for records in chunks] == [10, 10, 10, 4]
+    ids = [json.loads(record)["item_id"] for records in chunks for record in records]
+    assert ids == list(items.values_list("pk", flat=True))
+
+
+def test_the_database_formats_every_spec_column():
+    from determinations.export_sql import _DIALECTS, _columns
+
+    for dialect in _DIALECTS.values():
+        assert [name for name, _, _ in _columns(dialect)] == COLUMNS
 
 
 def test_search_page_links_to_exports_with_its_parameters(corpus, client):

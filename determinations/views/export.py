@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from determinations.export import CONTENT_TYPES, WRITERS, export_chunks
+from determinations.export import CONTENT_TYPES, WRITERS, export_records
 from determinations.search import ordered_items
 from determinations.search.filters import ItemFilter
 
@@ -27,7 +27,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
                 f"This export would hold {count:,} items; exports without a staff login are "
                 f"limited to {limit:,}. Narrow the search, or sign in as staff.",
             )
-    rows = export_chunks(ordered_items(filters))
+    rows = export_records(ordered_items(filters), fmt)
     if fmt == "csv":
         body = WRITERS["csv"](rows, bom=request.GET.get("bom") == "1")
     else:

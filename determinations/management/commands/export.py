@@ -9,7 +9,7 @@ import django_filters
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
 
-from determinations.export import WRITERS, Row, export_chunks
+from determinations.export import WRITERS, export_records
 from determinations.management.commands._progress import progress_bar
 from determinations.search import ordered_items
 from determinations.search.filters import ItemFilter
@@ -48,8 +48,8 @@ class Command(BaseCommand):
             raise CommandError(" ".join(filters.notices))
         total = filters.filtered().count() if sys.stderr.isatty() else None
         with progress_bar(total, unit="item") as advance:
-            rows = _counted(export_chunks(ordered_items(filters)), advance)
             fmt = options["format"]
+            rows = _counted(export_records(ordered_items(filters), fmt), advance)
             chunks = WRITERS[fmt](rows, bom=options["bom"]) if fmt == "csv" else WRITERS[fmt](rows)
             if options["output"] == "-":
                 for chunk in chunks:
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 out.writelines(chunks)
 
 
-def _counted(chunks: Iterator[list[Row]], advance: Callable[[int], None]) -> Iterator[list[Row]]:
+def _counted(chunks: Iterator[list[str]], advance: Callable[[int], None]) -> Iterator[list[str]]:
     for rows in chunks:
         advance(len(rows))
         yield rows
