@@ -1,0 +1,92 @@
+"""The measurements of `python -m bench`, run in a process configured for one database."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+QUERIES = [
+    "",
+    "q=pain",
+    "q=functional+improvement",
+    "q=%22urine+drug+screen%22",
+    "q=opioid+OR+tramadol+-oxycodone",
+    "category=pharmaceutical&decision=overturned",
+    "q=physical+therapy&category=physical+medicine&age_min=40&age_max=60",
+    "specialty=Pain+Medicine&state=CA",
+    "q=mri&sort=newest&page=3",
+]
+
+
+def measure(repeats: int) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrsite.settings.base")
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from determinations.models import DisputedItem, Letter
+    from determinations.search import forget_recent_matches
+    from determinations.search.columns import item_columns
+    from determinations.search.engine import GROUPS, Evaluation
+
+    client = Client()
+    start = time.perf_counter()
+    columns = item_columns()
+    figures = {
+        "items": DisputedItem.objects.count(),
+        "database_mb": _database_mb(connection),
+        "columns_load_s": round(time.perf_counter() - start, 2),
+    }
+
+    def cold(url: str) -> float:
+        forget_recent_matches()
+        return _timed(client, url)
+
+    search = [cold(f"/?{q}") for q in QUERIES for _ in range(repeats)]
+    figures |= _percentiles("search", search)
+    evaluation = Evaluation(columns, {}, None)
+    facets = [_seconds(lambda: [evaluation.counts(g) for g in GROUPS if g not in ("q", "age")])
+              for _ in range(repeats)]  # fmt: skip
+    figures |= _percentiles("facet_counts", [t * 1000 for t in facets])
+    ids = list(Letter.objects.order_by("?").values_list("pk", flat=True)[: 5 * repeats])
+    figures |= _percentiles("letter_page", [_timed(client, f"/determinations/{pk}/") for pk in ids])
+    items = list(DisputedItem.objects.order_by("?").values_list("pk", flat=True)[: 10 * repeats])
+    pairs = list(zip(items[::2], items[1::2], strict=False))
+    compare = [_timed(client, f"/compare/?items={a}&items={b}") for a, b in pairs]
+    figures |= _percentiles("compare_page", compare)
+    insights = [cold(f"/insights/?{q}") for q in QUERIES[:5] for _ in range(max(2, repeats // 2))]
+    figures |= _percentiles("insights_page", insights)
+    return figures
+
+
+def _database_mb(connection) -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return round(cursor.fetchone()[0] / 1e6)
+    return round(os.path.getsize(connection.settings_dict["NAME"]) / 1e6)
+
+
+def _timed(client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: {response.status_code}")
+    return (time.perf_counter() - start) * 1000
+
+
+def _seconds(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def _percentiles(name: str, values: list[float]) -> dict:
+    if len(values) < 2:
+        values = values * 2
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {f"{name}_p50_ms": round(cuts[49], 1), f"{name}_p95_ms": round(cuts[94], 1)}
