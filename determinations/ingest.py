@@ -67,6 +67,7 @@ def ingest_paths(
     report = IngestReport()
     lookups = Lookups()
     seen: set[str] = set()
+    backend().prepare_bulk_load()
     with _batch_reader(workers, curated_lexicon()) as read_all:
         for batch in _batches(discover(list(paths)), batch_size):
             results = read_all(batch)

@@ -84,8 +84,11 @@ def _database() -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "imr.sqlite3",
         "OPTIONS": {
-            # WAL lets the site read while an ingest writes; IMMEDIATE avoids lock upgrades.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # WAL lets the site read while an ingest writes; IMMEDIATE avoids lock upgrades;
+            # mmap reads the file without copying pages into each connection's cache.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         },

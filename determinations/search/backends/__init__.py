@@ -29,6 +29,9 @@ class SearchBackend(Protocol):
     def forget_items(self, item_ids: list[int]) -> None:
         """Drop the search entries of deleted items."""
 
+    def prepare_bulk_load(self) -> None:
+        """Tune this connection for writing many letters (ingest)."""
+
     def refresh_statistics(self) -> None:
         """Let the query planner see the new data after a bulk load (PostgreSQL's autovacuum
         may take minutes; until then it plans joins as if the tables were empty)."""

@@ -49,6 +49,12 @@ class PostgresBackend:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {SEARCH} WHERE item_id = ANY(%s)", [list(item_ids)])
 
+    def prepare_bulk_load(self) -> None:
+        # Commits do not wait for the WAL flush: a crash may lose the last batches, never
+        # corrupt anything, and ingest is idempotent, so running it again completes the job.
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
     def refresh_statistics(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
