@@ -273,8 +273,7 @@ def test_an_issue_marked_resolved_stays_resolved_after_reparse(steward_client, f
 
 def test_the_admin_is_for_staff_only(client, folder):
     assert client.get("/admin/determinations/letter/").status_code == 302  # to the login page
-    User.objects.create_user("visitor", password="pw")
-    client.login(username="visitor", password="pw")
+    client.force_login(User.objects.create_user("visitor", password="pw"))
     response = client.get("/admin/determinations/letter/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 

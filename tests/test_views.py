@@ -64,8 +64,7 @@ def test_unknown_letter_is_a_404(client):
 
 def test_admin_is_for_staff_only(client, corpus):
     assert client.get("/admin/determinations/letter/").status_code == 302
-    User.objects.create_user("reader", password="pw-reader-1")
-    client.login(username="reader", password="pw-reader-1")
+    client.force_login(User.objects.create_user("reader", password="pw-reader-1"))
     assert client.get("/admin/determinations/letter/").status_code == 302
 
 
