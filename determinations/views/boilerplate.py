@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -44,7 +45,8 @@ def boilerplate_page(request: HttpRequest) -> HttpResponse:
     params = filters.form.data.copy()
     for name in [*filters.form.errors, "page", "items", "sort"]:
         params.pop(name, None)
-    key = f"boilerplate:{CorpusVersion.current()}:{params.urlencode()}"
+    search = hashlib.sha256(params.urlencode().encode()).hexdigest()
+    key = f"boilerplate:{CorpusVersion.current()}:{search}"
     found = cache.get(key)
     if found is None:
         found = _repeated_passages(filters, params)
