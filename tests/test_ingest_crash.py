@@ -39,3 +39,25 @@ def test_sigkill_half_way_then_rerun_leaves_every_letter_once_and_whole(tmp_path
     assert rerun.returncode == 0, err
     assert out.startswith(f"ingested {LETTERS - stored} new, {stored} unchanged,")
     assert real_db.counts() == (LETTERS, expected_items, 0)
+
+
+def test_two_ingests_of_overlapping_folders_at_once_end_as_one(tmp_path, real_db):
+    """Racing writers: the unique content hash turns the loser's insert into a retry."""
+    corpus = tmp_path / "corpus"
+    paths = letters.write_variants(corpus, 600)
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, part in [(first, paths[:400]), (second, paths[200:])]:
+        folder.mkdir()
+        for path in part:
+            (folder / path.name).write_bytes(path.read_bytes())
+    expected_items = sum(len(parse_letter(text).items) for _, text in letters.letter_variants(600))
+
+    runs = [
+        manage(real_db, "ingest", str(folder), "--batch-size", "25") for folder in (first, second)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    new = [int(out.split("ingested ", 1)[1].split(" new")[0]) for out, _ in outputs]
+    assert sum(new) == 600  # each letter stored by exactly one of the two
+    assert real_db.counts() == (600, expected_items, 0)
