@@ -9,6 +9,8 @@ from __future__ import annotations
 import signal
 import time
 
+import pytest
+
 from determinations.parsing import parse_letter
 from tests import letters
 from tests.realdb import manage
@@ -16,7 +18,8 @@ from tests.realdb import manage
 LETTERS = 1000
 
 
-def test_sigkill_half_way_then_rerun_leaves_every_letter_once_and_whole(tmp_path, real_db):
+@pytest.mark.parametrize("kill_at", [0.15, 0.5, 0.8])
+def test_sigkill_half_way_then_rerun_leaves_every_letter_once_and_whole(tmp_path, real_db, kill_at):
     corpus = tmp_path / "corpus"
     letters.write_variants(corpus, LETTERS)
     expected_items = sum(
@@ -25,7 +28,7 @@ def test_sigkill_half_way_then_rerun_leaves_every_letter_once_and_whole(tmp_path
 
     first = manage(real_db, "ingest", str(corpus), "--batch-size", "50")
     deadline = time.monotonic() + 60
-    while real_db.counts()[0] < LETTERS // 4 and time.monotonic() < deadline:
+    while real_db.counts()[0] < LETTERS * kill_at and time.monotonic() < deadline:
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)
     first.wait()
