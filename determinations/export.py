@@ -89,9 +89,12 @@ def neutralise_formula(text: str) -> str:
 def _ordered_ids(items: QuerySet) -> np.ndarray:
     """The ids of ``items`` in the queryset's order (its rank or date columns left out)."""
     sql, params = items.values_list("id").query.sql_with_params()
+    parts = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return np.fromiter((row[-1] for row in cursor.fetchall()), dtype=np.int64)
+        while rows := cursor.fetchmany(50_000):  # a million id tuples at once cost ~100 MB
+            parts.append(np.fromiter((row[-1] for row in rows), dtype=np.int64, count=len(rows)))
+    return np.concatenate(parts) if parts else np.array([], dtype=np.int64)
 
 
 def csv_lines_of(header: list[str], rows: Iterable[list]) -> Iterator[str]:

@@ -58,7 +58,10 @@ def record_sql(fmt: str) -> str:
         f"{_value(fmt, kind, expression)} AS {name}" for name, kind, expression in columns
     )
     if fmt == "csv":
-        record = " || ',' || ".join(_csv_cell(kind, f"r.{name}") for name, kind, _ in columns)
+        # format() builds the line in one pass; a chain of || would copy it once per column.
+        # (%% is how a literal % reaches the database through Django's cursor.)
+        cells = ", ".join(_csv_cell(kind, f"r.{name}") for name, kind, _ in columns)
+        record = f"format('{','.join(['%%s'] * len(columns))}', {cells})"
     else:
         pairs = ", ".join(
             f"'{name}', "

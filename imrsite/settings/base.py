@@ -100,11 +100,8 @@ def _database() -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "imr.sqlite3",
         "OPTIONS": {
-            # WAL lets the site read while an ingest writes; IMMEDIATE avoids lock upgrades;
-            # mmap reads the file without copying pages into each connection's cache.
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;"
-            ),
+            # WAL lets the site read while an ingest writes; IMMEDIATE avoids lock upgrades.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         },
