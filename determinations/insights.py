@@ -111,15 +111,17 @@ class _Counter:
         return self._group("All matching items", self.mask, "?" + self.params.urlencode())
 
     def coded(self, name, heading, column, names, labels=None, top=None) -> Breakdown:
-        """Groups of a one-valued field (an id or code per item), largest first."""
+        """Groups of a one-valued field (an id or code per item), largest first; each count
+        is one `bincount` over the column, not one pass per group."""
+        items, upheld, overturned = self._counts_by_value(column)
         groups = []
-        for value in np.unique(column[self.mask]).tolist():
+        for value in np.flatnonzero(items).tolist():
             value_name = names.get(value, "")
             if not value or not value_name:
                 continue
             label = (labels or {}).get(value_name, value_name)
             url = self._url(**{name: [value_name]})
-            groups.append(self._group(label, column == value, url))
+            groups.append(self._counted(label, items[value], upheld[value], overturned[value], url))
         groups.sort(key=lambda g: (-g.items, g.label))
         return self._limited(Breakdown(name, heading, groups), top)
 
@@ -148,13 +150,26 @@ class _Counter:
         return Breakdown("age", "By patient age", [g for g in groups if g.items])
 
     def injury_years(self) -> Breakdown:
-        years = self.columns.injury_year
+        items, upheld, overturned = self._counts_by_value(self.columns.injury_year)
         groups = [
-            self._group(str(year), years == year, self._url(injury_year_min=year,
-                                                              injury_year_max=year))
-            for year in sorted(set(years[self.mask].tolist()) - {0})
+            self._counted(str(year), items[year], upheld[year], overturned[year],
+                          self._url(injury_year_min=year, injury_year_max=year))
+            for year in np.flatnonzero(items).tolist()
+            if year
         ]  # fmt: skip
         return Breakdown("injury_year", "By year of injury", groups)
+
+    def _counts_by_value(self, column: np.ndarray):
+        """Items, upheld and overturned per value of a small non-negative integer column."""
+        values = column.astype(np.int64)
+        size = int(values.max()) + 1 if len(values) else 1
+        return tuple(
+            np.bincount(values[mask], minlength=size)
+            for mask in (self.mask, self.upheld, self.overturned)
+        )
+
+    def _counted(self, label, items, upheld, overturned, url) -> Group:
+        return Group(label, int(items), int(upheld), int(overturned), url, self.min_items)
 
     def _group(self, label: str, in_group: np.ndarray, url: str) -> Group:
         return Group(
