@@ -116,19 +116,31 @@ def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[S
 
 
 def _candidate_ids(keys: list[int], exclude: int) -> list[int]:
-    """Items sharing most bands with ``keys`` (at most PER_BAND read per band)."""
+    """Items sharing most bands with ``keys`` (at most PER_BAND read per band).
+
+    PostgreSQL reads the bands through one LATERAL subquery; SQLite, which has no LATERAL,
+    through a UNION ALL of one subquery per band (PostgreSQL would spend longer planning
+    that than running it). Both mean the same rows in the same order.
+    """
+    assert len(keys) <= BANDS
     table = connection.ops.quote_name(RationaleBand._meta.db_table)
     key = connection.ops.quote_name("key")
-    per_band = (
-        f"SELECT item_id FROM (SELECT item_id FROM {table} WHERE {key} = %s "
-        f"ORDER BY item_id LIMIT {PER_BAND}) AS band_{{}}"
-    )
-    union = " UNION ALL ".join(per_band.format(i) for i in range(len(keys)))
-    sql = (
-        f"SELECT item_id, COUNT(*) AS shared FROM ({union}) AS candidates "
-        f"WHERE item_id <> %s GROUP BY item_id ORDER BY shared DESC, item_id LIMIT {CANDIDATES}"
-    )
-    assert len(keys) <= BANDS
+    ranked = f"GROUP BY item_id ORDER BY COUNT(*) DESC, item_id LIMIT {CANDIDATES}"
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT c.item_id FROM unnest(%s::bigint[]) AS k(band) CROSS JOIN LATERAL "
+            f"(SELECT item_id FROM {table} WHERE {key} = k.band ORDER BY item_id "
+            f"LIMIT {PER_BAND}) AS c WHERE c.item_id <> %s {ranked.replace('item_id', 'c.item_id')}"
+        )
+        params = [keys, exclude]
+    else:
+        per_band = (
+            f"SELECT item_id FROM (SELECT item_id FROM {table} WHERE {key} = %s "
+            f"ORDER BY item_id LIMIT {PER_BAND}) AS band_{{}}"
+        )
+        union = " UNION ALL ".join(per_band.format(i) for i in range(len(keys)))
+        sql = f"SELECT item_id FROM ({union}) AS candidates WHERE item_id <> %s {ranked}"
+        params = [*keys, exclude]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*keys, exclude])
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

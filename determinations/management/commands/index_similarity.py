@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from determinations import similarity
 from determinations.management.commands._progress import progress_bar
 from determinations.models import DisputedItem
+from determinations.search.backends import backend
 
 
 class Command(BaseCommand):
@@ -18,4 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with progress_bar(DisputedItem.objects.count(), unit="item") as advance:
             indexed = similarity.rebuild_index(progress=advance)
+        backend().refresh_statistics()
         self.stdout.write(f"indexed the rationales of {indexed} items")
