@@ -3,7 +3,6 @@ shared by the web, the CLI and the admin."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -38,13 +37,6 @@ def export_records(items: QuerySet, fmt: str, chunk: int = CHUNK) -> Iterator[li
             found = dict(cursor.fetchall())
             # an item deleted since the order was read is left out
             yield [found[pk] for pk in wanted if pk in found]
-
-
-def export_rows(items: QuerySet) -> Iterator[dict]:
-    """One dict per disputed item, SPEC columns in order (for callers that want dicts)."""
-    for records in export_records(items, "json"):
-        for record in records:
-            yield json.loads(record)
 
 
 def csv_lines(records: Iterable[list[str]], bom: bool = False) -> Iterator[str]:
