@@ -112,3 +112,28 @@ def test_a_rerun_adds_nothing(tmp_path):
         letters_before,
         rejected_before,
     )
+
+
+def test_an_unreadable_file_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
+    """The tests run as root, for whom permissions never refuse a read: the refusal is made
+    by hand, exactly as the operating system reports it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "locked.txt").write_text(SEED)
+    (corpus / "open.txt").write_text(OTHER)
+    os.chmod(corpus / "locked.txt", 0)
+    read_bytes = type(corpus).read_bytes
+
+    def refuse_locked(path):
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(type(corpus), "read_bytes", refuse_locked)
+
+    report = ingest_paths([corpus])
+
+    assert report.new == 1
+    assert [(r.source_file.rsplit("/", 1)[-1], r.reason) for r in report.rejected] == [
+        ("locked.txt", f"unreadable: [Errno 13] Permission denied: '{corpus / 'locked.txt'}'")
+    ]
