@@ -33,3 +33,16 @@ def test_every_search_parameter_is_documented():
 
     names = [*ItemFilter.base_filters, "page"]
     assert sorted(name for name in names if f"`{name}`" not in README) == []
+
+
+def test_every_test_named_in_the_security_notes_exists():
+    notes = (ROOT / "docs" / "security.md").read_text()
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", notes)
+    named += [
+        (module, test)
+        for module, test in re.findall(r"`(tests/[\w/]+\.py)::\w+`, `::(\w+)`", notes)
+    ]
+    assert len(named) > 10
+    for module, test in named:
+        source = (ROOT / module).read_text()
+        assert not test or f"def {test}(" in source, f"{module}::{test}"
