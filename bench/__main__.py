@@ -88,24 +88,17 @@ def _load(args, env: dict[str, str]) -> dict:
 
 def _export(env: dict[str, str]) -> dict:
     """`manage.py export` of every item as CSV and JSON in a child process: rows/s, peak RSS."""
+    from bench.export_throughput import timed_export
+
     figures = {}
     for fmt in ("csv", "json"):
         target = OUT / f"bench_export.{fmt}"
-        start = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "manage.py", "export", "--format", fmt, "--output", str(target)],
-            env=env,
-            cwd=ROOT,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        if status:
-            raise SystemExit(f"export {fmt} failed")
+        seconds, peak_mb = timed_export(env, fmt, target)
         with target.open(encoding="utf-8") as handle:
             rows = sum(1 for line in handle if line.startswith("{")) if fmt == "json" else None
         target.unlink()
         figures[f"export_{fmt}_seconds"] = round(seconds, 1)
-        figures[f"export_{fmt}_peak_rss_mb"] = usage.ru_maxrss // 1024
+        figures[f"export_{fmt}_peak_rss_mb"] = peak_mb
         if rows is not None:
             figures["export_rows"] = rows
     for fmt in ("csv", "json"):

@@ -73,7 +73,9 @@ class LetterAdmin(admin.ModelAdmin):
         "parse_status", OpenIssueFilter, HandCorrectedFilter, DecisionFilter, "layout",
     ]  # fmt: skip
     search_fields = ["case_number", "source_file", "original_text"]
-    readonly_fields = ["content_hash", "source_file", "layout", "ingested_at", "parsed_at"]
+    readonly_fields = [
+        "content_hash", "source_file", "layout", "parse_status", "ingested_at", "parsed_at",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["case_number", "parse_status", "source_file", "layout"]}),
         ("Dates", {"fields": [("date_of_injury", "ur_denial_date"),
@@ -99,9 +101,6 @@ class LetterAdmin(admin.ModelAdmin):
     @admin.display(description="open issues", ordering="open_issue_count")
     def open_issues(self, letter: Letter) -> int:
         return letter.open_issue_count or 0
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "parse_status"]
 
     def save_model(self, request, obj, form, change) -> None:
         request._letter_before = curation.letter_snapshot(obj) if change else None

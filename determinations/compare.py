@@ -51,10 +51,6 @@ class Tray:
     def is_full(self) -> bool:
         return len(self.ids) >= MAX_COMPARED
 
-    def compare_url(self, *ids: int) -> str:
-        """`/compare/` for the tray's items, or for ``ids`` when given."""
-        return compare_url(ids or self.ids)
-
     def toggled(self, params: QueryDict, item_id: int) -> str:
         """`?...` (page kept) with ``item_id`` added to or taken out of the tray."""
         params = params.copy()
@@ -86,6 +82,15 @@ def tray_context(tray: Tray, params: QueryDict, items, anchor: str) -> dict:
         "tray_clear_url": "?" + cleared.urlencode(),
         "max_compared": MAX_COMPARED,
     }
+
+
+def tray_query(tray: Tray, q: str = "") -> str:
+    """`?q=...&items=...`: what links between search results and letter pages carry."""
+    params = QueryDict(mutable=True)
+    if q:
+        params["q"] = q
+    params.setlist(TRAY_PARAM, [str(pk) for pk in tray.ids])
+    return "?" + params.urlencode() if params else ""
 
 
 def compare_url(ids) -> str:

@@ -7,8 +7,6 @@ data stewards added.
 
 from __future__ import annotations
 
-from django.db.models import Model
-
 from determinations.lexicon import Lexicon, default_lexicon
 from determinations.models import DisputedItem, DrugName, Letter, ParseIssue
 from determinations.store import ITEM_FIELDS, LETTER_FIELDS, WHOLE_ITEM, record_correction
@@ -106,6 +104,4 @@ def _shown(value) -> str:
         return ""
     if isinstance(value, list):
         return "; ".join(map(str, value))
-    if isinstance(value, Model):
-        return str(value)
     return str(value)

@@ -129,10 +129,11 @@ class _Counter:
         """Groups of a many-valued fact of the letter (reviewer specialties)."""
         groups = []
         for value, rows in rows_by_value.items():
-            in_group = np.zeros(len(self.mask), dtype=bool)
-            in_group[rows] = True
-            if (in_group & self.mask).any():
-                groups.append(self._group(value, in_group, self._url(**{name: [value]})))
+            items = int(self.mask[rows].sum())
+            if items:
+                upheld, overturned = self.upheld[rows].sum(), self.overturned[rows].sum()
+                url = self._url(**{name: [value]})
+                groups.append(self._counted(value, items, upheld, overturned, url))
         groups.sort(key=lambda g: (-g.items, g.label))
         return self._limited(Breakdown(name, heading, groups), top)
 

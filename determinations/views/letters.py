@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from determinations.compare import Tray, similar_links, tray_context
+from determinations.compare import Tray, similar_links, tray_context, tray_query
 from determinations.models import Letter
 from determinations.search.highlight import highlight_words
 from determinations.search.query import parse_query
@@ -31,14 +31,13 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         item.similar_links = similar_links(item)
         item.corrected_fields = corrected.get(item.position, [])
-    query = parse_query(request.GET.get("q", ""))
+    q = request.GET.get("q", "")[:500]
+    query = parse_query(q)
     tray = Tray.from_params(request.GET)
-    back = request.GET.copy()
-    back.setlist("items", [str(pk) for pk in tray.ids])
     context = {
         "letter": letter,
-        "q": request.GET.get("q", "")[:500],
-        "search_url": reverse("determinations:search") + _query(back, keep=("q", "items")),
+        "q": q,
+        "search_url": reverse("determinations:search") + tray_query(tray, q),
         "original_text": highlight_words(letter.original_text, query.words()),
         "corrected_fields": corrected.get(None, []),
         "min_similarity_percent": round(MIN_SIMILARITY * 100),
@@ -57,11 +56,3 @@ def _corrected_fields(letter: Letter) -> dict[int | None, list[str]]:
         if label not in fields.setdefault(position, []):
             fields[position].append(label)
     return fields
-
-
-def _query(params, keep: tuple[str, ...]) -> str:
-    kept = params.copy()
-    for name in list(kept):
-        if name not in keep:
-            kept.pop(name)
-    return "?" + kept.urlencode() if kept else ""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from determinations.compare import TRAY_PARAM, Tray, tray_context
+from determinations.compare import TRAY_PARAM, Tray, tray_context, tray_query
 from determinations.search import search
 from determinations.search.filters import ItemFilter
 from determinations.search.urls import with_values
@@ -22,7 +22,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "previous_url": _page_url(request, page.has_previous() and page.previous_page_number()),
         "next_url": _page_url(request, page.has_next() and page.next_page_number()),
         "export_query": _export_query(result.filters),
-        "letter_query": _letter_query(result.filters, tray),
+        "letter_query": tray_query(tray, result.filters.form.cleaned_data.get("q") or ""),
         **tray_context(tray, request.GET, page.object_list, anchor="result"),
     }
     return render(request, "determinations/search.html", context)
@@ -38,12 +38,3 @@ def _export_query(filters: ItemFilter) -> str:
     for name in [*filters.form.errors, "page", TRAY_PARAM]:
         data.pop(name, None)
     return data.urlencode()
-
-
-def _letter_query(filters: ItemFilter, tray: Tray) -> str:
-    """What a result's link to its letter carries: the words to mark and the compare tray."""
-    params = QueryDict(mutable=True)
-    if filters.form.cleaned_data.get("q"):
-        params["q"] = filters.form.cleaned_data["q"]
-    params.setlist(TRAY_PARAM, [str(pk) for pk in tray.ids])
-    return "?" + params.urlencode() if params else ""
