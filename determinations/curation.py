@@ -7,6 +7,7 @@ data stewards added.
 
 from __future__ import annotations
 
+from determinations.export_sql import write_records
 from determinations.lexicon import Lexicon, default_lexicon
 from determinations.models import DisputedItem, DrugName, Letter, ParseIssue
 from determinations.store import ITEM_FIELDS, LETTER_FIELDS, WHOLE_ITEM, record_correction
@@ -68,6 +69,7 @@ def refresh_parse_status(letter: Letter) -> None:
     if status != letter.parse_status:
         Letter.objects.filter(pk=letter.pk).update(parse_status=status)
         letter.parse_status = status
+        write_records([letter.pk])  # the export shows the status
 
 
 def next_position(letter: Letter) -> int:

@@ -9,7 +9,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import QuerySet
 
-from determinations.export_sql import FORMULA_START, record_sql
+from determinations.export_sql import FORMULA_START, formatted_now, ids_param, read_sql
 
 COLUMNS = [
     "determination_id", "case_number", "source_file", "patient_age", "patient_sex",
@@ -26,15 +26,17 @@ def export_records(items: QuerySet, fmt: str, chunk: int = CHUNK) -> Iterator[li
     a JSON object), in the queryset's order, ``chunk`` records at a time.
 
     The order is read first as bare ids (a narrow sort, even over a million items); then each
-    chunk is one query by id, the database formatting the records (`export_sql.py`).
+    chunk is one query by id of the records stored at ingest (`export_sql.py`).
     """
     ids = _ordered_ids(items)
-    sql = record_sql("csv" if fmt == "csv" else "json")
+    sql = read_sql(fmt)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), chunk):
             wanted = ids[start : start + chunk].tolist()
-            cursor.execute(sql.replace("{ids}", ", ".join(["%s"] * len(wanted))), wanted)
+            cursor.execute(sql, [ids_param(wanted)])
             found = dict(cursor.fetchall())
+            if len(found) < len(wanted):
+                found |= formatted_now([pk for pk in wanted if pk not in found], fmt)
             # an item deleted since the order was read is left out
             yield [found[pk] for pk in wanted if pk in found]
 

@@ -1,18 +1,21 @@
-"""The export record of an item, formatted by the database (SPEC: Export columns).
+"""Each item's export record, formatted by the database and stored (SPEC: Export columns).
 
-At a million rows, building each row in Python costs more than reading it (about 40 µs a row
-against 15 µs for the database to build it as one text value), so the database writes each
-record: a CSV line or a JSON object. One SQL template serves both databases; the few things
-PostgreSQL and SQLite spell differently are in `_DIALECTS`.
+At a million rows, formatting records while exporting costs far more than reading them, so
+every item's CSV line and JSON object are written when its letter is stored or changes, into
+`ExportRecord`; an export only reads them by id. One SQL template formats both on both
+databases; the few things PostgreSQL and SQLite spell differently are in `_DIALECTS`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db import connection
 
 from determinations.models import (
     DisputedItem,
     DrugClass,
+    ExportRecord,
     Letter,
     LicensureState,
     Medication,
@@ -20,7 +23,7 @@ from determinations.models import (
 )
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
+WRITE_CHUNK = 500  # letters per statement
 _DIALECTS = {
     "sqlite": {
         "date": "{0}",
@@ -30,6 +33,7 @@ _DIALECTS = {
         "diagnoses_json": "json({0})",
         "object": "json_object({0})",
         "embedded_list": "json({0})",  # text from the CTE back to JSON, not a string
+        "in_ids": "IN (SELECT value FROM json_each(%s))",
     },
     "postgresql": {
         "date": "to_char({0}, 'YYYY-MM-DD')",
@@ -42,41 +46,98 @@ _DIALECTS = {
         "diagnoses_json": "({0})::json",
         "object": "json_build_object({0})::text",
         "embedded_list": "{0}",
+        "in_ids": "= ANY(%s)",
     },
 }
 
 
-def record_sql(fmt: str) -> str:
-    """SELECT item id, record text ... WHERE item id IN ({ids}), for ``fmt`` csv or json.
+def write_records(letter_ids: Iterable[int]) -> None:
+    """(Re)write the export records of every item of these letters."""
+    letter_ids = list(letter_ids)
+    if not letter_ids:
+        return
+    dialect = _DIALECTS[connection.vendor]
+    t = _tables()
+    with connection.cursor() as cursor:
+        for start in range(0, len(letter_ids), WRITE_CHUNK):
+            chunk = ids_param(letter_ids[start : start + WRITE_CHUNK])
+            cursor.execute(
+                f"DELETE FROM {t['record']} WHERE item_id IN "
+                f"(SELECT id FROM {t['item']} WHERE letter_id {dialect['in_ids']})",
+                [chunk],
+            )
+            cursor.execute(
+                f"INSERT INTO {t['record']} (item_id, csv_record, json_record) "
+                + _formatting_sql(dialect, "letter_id"),
+                [chunk],
+            )
 
-    The values are read once in a materialised CTE (so the reviewer facts' subqueries run
-    once per row, not once per use), then formatted.
+
+def formatted_now(item_ids: list[int], fmt: str) -> dict[int, str]:
+    """The records of ``fmt`` of these items, formatted by this query, stored or not.
+
+    For an item whose stored record is missing: every write path stores one, but an export
+    must never leave out an item because one was not.
     """
     dialect = _DIALECTS[connection.vendor]
+    column = "csv_record" if fmt == "csv" else "json_record"
+    sql = f"SELECT item_id, {column} FROM ({_formatting_sql(dialect, 'id')}) AS formatted"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids_param(item_ids)])
+        return dict(cursor.fetchall())
+
+
+def read_sql(fmt: str) -> str:
+    """SELECT item id, record of ``fmt`` (csv or json) for the ids in the one parameter."""
+    column = "csv_record" if fmt == "csv" else "json_record"
+    in_ids = _DIALECTS[connection.vendor]["in_ids"]
+    return f"SELECT item_id, {column} FROM {_tables()['record']} WHERE item_id {in_ids}"
+
+
+def ids_param(ids: list[int]):
+    """A list of ids as the one parameter of `read_sql` and the statements here: SQLite
+    reads them from JSON text (no limit on their number), PostgreSQL takes an array."""
+    return ids if connection.vendor == "postgresql" else "[" + ",".join(map(str, ids)) + "]"
+
+
+def _formatting_sql(dialect: dict, by: str) -> str:
+    """SELECT item_id, csv_record, json_record of the items whose ``by`` (id or letter_id)
+    is in the one parameter: every SPEC column as a CSV line and as a JSON object.
+
+    The values are read once in a materialised CTE (so the reviewer facts' subqueries run
+    once per row, not once per use), then formatted twice.
+    """
     columns = _columns(dialect)
     values = ", ".join(
-        f"{_value(fmt, kind, expression)} AS {name}" for name, kind, expression in columns
+        f"{expression[1] if kind == 'list' else expression} AS {name}"
+        for name, kind, expression in columns
     )
-    if fmt == "csv":
-        # format() builds the line in one pass; a chain of || would copy it once per column.
-        # (%% is how a literal % reaches the database through Django's cursor.)
-        cells = ", ".join(_csv_cell(kind, f"r.{name}") for name, kind, _ in columns)
-        record = f"format('{','.join(['%%s'] * len(columns))}', {cells})"
-    else:
-        pairs = ", ".join(
-            f"'{name}', "
-            + (dialect["embedded_list"].format(f"r.{name}") if kind == "list" else f"r.{name}")
-            for name, kind, _ in columns
-        )
-        record = dialect["object"].format(pairs)
+    joined_lists = "".join(
+        f", {expression[0]} AS {name}_joined"
+        for name, kind, expression in columns
+        if kind == "list"
+    )
+    # format() builds the line in one pass; a chain of || would copy it once per column.
+    # (%% is how a literal % reaches the database through Django's cursor.)
+    cells = ", ".join(
+        _csv_cell(kind, f"r.{name}_joined" if kind == "list" else f"r.{name}")
+        for name, kind, _ in columns
+    )
+    csv_record = f"format('{','.join(['%%s'] * len(columns))}', {cells})"
+    pairs = ", ".join(
+        f"'{name}', "
+        + (dialect["embedded_list"].format(f"r.{name}") if kind == "list" else f"r.{name}")
+        for name, kind, _ in columns
+    )
+    json_record = dialect["object"].format(pairs)
     t = _tables()
     return (
-        f"WITH r AS MATERIALIZED (SELECT {values} "
+        f"WITH r AS MATERIALIZED (SELECT {values}{joined_lists} "
         f"FROM {t['item']} i JOIN {t['letter']} l ON l.id = i.letter_id "
         f"LEFT JOIN {t['medication']} m ON m.id = i.medication_id "
         f"LEFT JOIN {t['drug_class']} c ON c.id = i.drug_class_id "
-        "WHERE i.id IN ({ids})) "
-        f"SELECT r.item_id, {record} FROM r"
+        f"WHERE i.{by} {dialect['in_ids']}) "
+        f"SELECT r.item_id, {csv_record} AS csv_record, {json_record} AS json_record FROM r"
     )
 
 
@@ -125,13 +186,6 @@ def _columns(dialect: dict) -> list[tuple[str, str, str]]:
     ]  # fmt: skip
 
 
-def _value(fmt: str, kind: str, expression) -> str:
-    """A column's value as the record needs it (lists joined for CSV, JSON arrays for JSON)."""
-    if kind == "list":
-        return expression[0] if fmt == "csv" else expression[1]
-    return expression
-
-
 def _csv_cell(kind: str, column: str) -> str:
     """A CSV cell: numbers and dates bare (empty for null); text always quoted (RFC 4180),
     with a leading formula character neutralised by a quote (OWASP CSV injection)."""
@@ -146,6 +200,7 @@ def _tables() -> dict[str, str]:
     quote = connection.ops.quote_name
     return {
         "item": quote(DisputedItem._meta.db_table),
+        "record": quote(ExportRecord._meta.db_table),
         "letter": quote(Letter._meta.db_table),
         "medication": quote(Medication._meta.db_table),
         "drug_class": quote(DrugClass._meta.db_table),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +23,9 @@ from determinations.sources import discover
 from determinations.store import Lookups, apply_reparse, store_new_letters
 
 BATCH_SIZE = 250
+BATCHES_AHEAD = 2  # batches parsed in the workers while one is written
 Progress = Callable[[int], None]
+BatchReader = Callable[[Iterable[list]], Iterator[list[ReadLetter | Rejection]]]
 
 
 @dataclass
@@ -68,12 +71,12 @@ def ingest_paths(
     lookups = Lookups()
     seen: set[str] = set()
     backend().prepare_bulk_load()
+    batches = _batches(discover(list(paths)), batch_size)
     with _batch_reader(workers, curated_lexicon()) as read_all:
-        for batch in _batches(discover(list(paths)), batch_size):
-            results = read_all(batch)
+        for results in read_all(batches):
             _store_batch(results, seen, lookups, report)
             if progress:
-                progress(len(batch))
+                progress(len(results))
     if report.new:
         backend().refresh_statistics()
     return report
@@ -154,14 +157,16 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 @contextmanager
-def _batch_reader(
-    workers: int, lexicon: Lexicon
-) -> Iterator[Callable[[list], list[ReadLetter | Rejection]]]:
-    """Yield a function that reads a batch of inputs, in worker processes when asked."""
+def _batch_reader(workers: int, lexicon: Lexicon) -> Iterator[BatchReader]:
+    """Yield a function that reads batches of inputs, in worker processes when asked.
+
+    With workers, the next batches are parsed while the caller stores the current one, so
+    parsing and writing overlap instead of taking turns.
+    """
     if workers <= 1:
         use_lexicon(lexicon)
         try:
-            yield lambda batch: [read_source(source) for source in batch]
+            yield lambda batches: ([read_source(source) for source in b] for b in batches)
         finally:
             use_lexicon(None)
         return
@@ -170,4 +175,15 @@ def _batch_reader(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=use_lexicon, initargs=(lexicon,)
     ) as pool:
-        yield lambda batch: list(pool.map(read_source, batch, chunksize=16))
+
+        def read_ahead(batches: Iterable[list]) -> Iterator[list[ReadLetter | Rejection]]:
+            pending: collections.deque = collections.deque()
+            for batch in batches:
+                # map() submits the whole batch at once; its results are read in order.
+                pending.append(pool.map(read_source, batch, chunksize=16))
+                if len(pending) > BATCHES_AHEAD:
+                    yield list(pending.popleft())
+            while pending:
+                yield list(pending.popleft())
+
+        yield read_ahead

@@ -212,6 +212,27 @@ class RationaleBand(models.Model):
         return f"{self.item_id}: {self.key}"
 
 
+class ExportRecord(models.Model):
+    """An item's export row, formatted once as a CSV line and a JSON object (SPEC: Export
+    columns), so an export of a million items only reads text (`export_sql.py`).
+
+    Written at ingest and whenever the item, its letter or a name it shows changes.
+    """
+
+    item = models.OneToOneField(
+        DisputedItem,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    csv_record = models.TextField()
+    json_record = models.TextField()
+
+    def __str__(self) -> str:
+        return f"export record of item {self.item_id}"
+
+
 class ParseIssue(models.Model):
     """A field the parser could not extract from a letter (or one of its items)."""
 

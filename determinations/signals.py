@@ -1,9 +1,19 @@
-"""Keep search structures in step when letters or items change outside the ingest service."""
+"""Keep search structures and export records in step when data changes outside the ingest
+service."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from determinations.models import CorpusVersion, DisputedItem, Letter
+from determinations.export_sql import write_records
+from determinations.models import (
+    CorpusVersion,
+    DisputedItem,
+    DrugClass,
+    Letter,
+    LicensureState,
+    Medication,
+    Specialty,
+)
 from determinations.search.backends import backend
 
 
@@ -25,3 +35,40 @@ def corpus_changed(sender, **kwargs) -> None:
 def reviewer_facts_changed(sender, action: str, **kwargs) -> None:
     if action.startswith("post_"):
         CorpusVersion.bump()
+
+
+# The name each of these shows in export records (SPEC: Export columns).
+_EXPORTED_NAMES = {
+    Medication: "generic_name",
+    DrugClass: "name",
+    Specialty: "name",
+    LicensureState: "code",
+}
+
+
+@receiver(pre_save, sender=Medication)
+@receiver(pre_save, sender=DrugClass)
+@receiver(pre_save, sender=Specialty)
+@receiver(pre_save, sender=LicensureState)
+def remember_exported_name(sender, instance, **kwargs) -> None:
+    stored = sender.objects.filter(pk=instance.pk) if instance.pk else sender.objects.none()
+    instance._exported_name = stored.values_list(_EXPORTED_NAMES[sender], flat=True).first()
+
+
+@receiver(post_save, sender=Medication)
+@receiver(post_save, sender=DrugClass)
+@receiver(post_save, sender=Specialty)
+@receiver(post_save, sender=LicensureState)
+def rewrite_records_of_renamed(sender, instance, created: bool, **kwargs) -> None:
+    """A renamed medication, class, specialty or state shows its new name in every export."""
+    if created or instance._exported_name == getattr(instance, _EXPORTED_NAMES[sender]):
+        return
+    write_records(_letters_showing(instance))
+
+
+def _letters_showing(instance) -> set[int]:
+    if isinstance(instance, Medication | DrugClass):
+        field = "medication" if isinstance(instance, Medication) else "drug_class"
+        items = DisputedItem.objects.filter(**{field: instance})
+        return set(items.values_list("letter_id", flat=True))
+    return set(instance.letters.values_list("pk", flat=True))

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from determinations import similarity
+from determinations.export_sql import write_records
 from determinations.indexing import reindex_letters
 from determinations.lexicon import default_lexicon
 from determinations.models import (
@@ -125,6 +126,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Lette
             for i in parsed.issues
         )
         backend().index_letters([letter.pk for letter in rows])
+        write_records([letter.pk for letter in rows])
         CorpusVersion.bump()
     return rows
 
