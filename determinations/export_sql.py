@@ -46,13 +46,14 @@ _DIALECTS = {
         "diagnoses_json": "({0})::json",
         "object": "json_build_object({0})::text",
         "embedded_list": "{0}",
-        "in_ids": "= ANY(%s)",
+        "in_ids": "= ANY(%s::bigint[])",
     },
 }
 
 
-def write_records(letter_ids: Iterable[int]) -> None:
-    """(Re)write the export records of every item of these letters."""
+def write_records(letter_ids: Iterable[int], replace: bool = True) -> None:
+    """(Re)write the export records of every item of these letters (``replace=False``:
+    letters just stored, which have none yet)."""
     letter_ids = list(letter_ids)
     if not letter_ids:
         return
@@ -61,11 +62,12 @@ def write_records(letter_ids: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(letter_ids), WRITE_CHUNK):
             chunk = ids_param(letter_ids[start : start + WRITE_CHUNK])
-            cursor.execute(
-                f"DELETE FROM {t['record']} WHERE item_id IN "
-                f"(SELECT id FROM {t['item']} WHERE letter_id {dialect['in_ids']})",
-                [chunk],
-            )
+            if replace:
+                cursor.execute(
+                    f"DELETE FROM {t['record']} WHERE item_id IN "
+                    f"(SELECT id FROM {t['item']} WHERE letter_id {dialect['in_ids']})",
+                    [chunk],
+                )
             cursor.execute(
                 f"INSERT INTO {t['record']} (item_id, csv_record, json_record) "
                 + _formatting_sql(dialect, "letter_id"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import IntegrityError
 
+from determinations import similarity
 from determinations.curation import curated_lexicon
 from determinations.lexicon import Lexicon
 from determinations.models import Letter, RejectedSource
@@ -72,11 +73,16 @@ def ingest_paths(
     seen: set[str] = set()
     backend().prepare_bulk_load()
     batches = _batches(discover(list(paths)), batch_size)
+    merged_at = 0
     with _batch_reader(workers, curated_lexicon()) as read_all:
         for results in read_all(batches):
             _store_batch(results, seen, lookups, report)
+            if report.new - merged_at >= similarity.MERGE_EVERY:
+                similarity.merge_staged_bands()
+                merged_at = report.new
             if progress:
                 progress(len(results))
+    similarity.merge_staged_bands()  # also what a run cut short left staged
     if report.new:
         backend().refresh_statistics()
     return report

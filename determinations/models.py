@@ -212,6 +212,29 @@ class RationaleBand(models.Model):
         return f"{self.item_id}: {self.key}"
 
 
+class StagedRationaleBand(models.Model):
+    """A band key written by an ingest, waiting to join `RationaleBand` in key order.
+
+    Keys are random: inserted as they come, each dirties its own page of the key index, and
+    at a million letters that is most of the ingest's writing. Staged and merged sorted
+    (`similarity.merge_staged_bands`, every `MERGE_EVERY` letters and at the end of each
+    ingest), a merge touches each index page once.
+    """
+
+    pk = models.CompositePrimaryKey("item_id", "key")
+    item = models.ForeignKey(
+        DisputedItem,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    key = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.key} (staged)"
+
+
 class ExportRecord(models.Model):
     """An item's export row, formatted once as a CSV line and a JSON object (SPEC: Export
     columns), so an export of a million items only reads text (`export_sql.py`).

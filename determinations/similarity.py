@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from determinations.models import DisputedItem, RationaleBand
+from determinations.models import DisputedItem, RationaleBand, StagedRationaleBand
 from determinations.rationales.minhash import (
     BANDS,
     band_keys,
@@ -29,6 +29,7 @@ MIN_SIMILARITY = 0.2
 PER_BAND = 400
 CANDIDATES = 60
 WRITE_CHUNK = 500
+MERGE_EVERY = 50_000  # letters an ingest stores between merges of their staged band keys
 
 
 @dataclass(frozen=True)
@@ -43,30 +44,68 @@ class SimilarRationale:
         return round(self.similarity * 100)
 
 
-def add_band_keys(keys_by_item: Iterable[tuple[int, list[int]]]) -> None:
-    """Store the band keys of new items (computed by `rationale_band_keys`).
+def stage_band_keys(keys_by_item: Iterable[tuple[int, list[int]]]) -> None:
+    """Stage the band keys of newly ingested items; `merge_staged_bands` indexes them."""
+    _write_band_keys(StagedRationaleBand, keys_by_item)
 
-    Multi-row INSERTs of plain values, not bulk_create: ingest writes ~16 rows per item, and
-    building a model instance for each costs more than inserting it.
+
+def merge_staged_bands() -> int:
+    """Move every staged band key into the index, in key order; returns how many moved.
+
+    Ingest calls this every `MERGE_EVERY` letters and when it ends (so the keys of a run
+    cut short are merged by the next one). Until then the newest letters are not yet found
+    as similar to others.
     """
-    rows = [value for pk, keys in keys_by_item for key in set(keys) for value in (pk, key)]
-    table = connection.ops.quote_name(RationaleBand._meta.db_table)
+    staged = connection.ops.quote_name(StagedRationaleBand._meta.db_table)
+    bands = connection.ops.quote_name(RationaleBand._meta.db_table)
+    key = connection.ops.quote_name("key")
+    move = f"INSERT INTO {bands} (item_id, {key}) SELECT item_id, {key} FROM {{source}} "
+    move += f"ORDER BY {key}, item_id ON CONFLICT DO NOTHING"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: rows another ingest stages meanwhile are moved or left, not lost.
+            source = f"(DELETE FROM {staged} RETURNING item_id, {key}) "
+            cursor.execute(f"WITH moved AS {source}" + move.format(source="moved"))
+            return cursor.rowcount
+        # SQLite: this transaction holds the write lock; "WHERE true" parses the upsert.
+        cursor.execute(move.format(source=f"{staged} WHERE true"))
+        moved = cursor.rowcount
+        cursor.execute(f"DELETE FROM {staged}")
+        return moved
+
+
+def _write_band_keys(model, keys_by_item: Iterable[tuple[int, list[int]]]) -> None:
+    """Ingest writes ~16 rows per item, so no model instances: PostgreSQL takes the rows
+    through COPY, SQLite as multi-row INSERTs of plain values."""
+    rows = [(pk, key) for pk, keys in keys_by_item for key in set(keys)]
+    table = connection.ops.quote_name(model._meta.db_table)
     key = connection.ops.quote_name("key")
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2 * WRITE_CHUNK):
-            chunk = rows[start : start + 2 * WRITE_CHUNK]
-            values = ", ".join(["(%s, %s)"] * (len(chunk) // 2))
-            cursor.execute(f"INSERT INTO {table} (item_id, {key}) VALUES {values}", chunk)
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} (item_id, {key}) FROM STDIN") as copy:
+                copy.write("".join(f"{pk}\t{band}\n" for pk, band in rows))
+            return
+        for start in range(0, len(rows), WRITE_CHUNK):
+            chunk = rows[start : start + WRITE_CHUNK]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (item_id, {key}) VALUES {values}",
+                [value for row in chunk for value in row],
+            )
 
 
 def index_items(items: Iterable[tuple[int, str]]) -> None:
-    """(Re)write the band keys of these (item id, rationale) pairs."""
+    """(Re)write the band keys of these (item id, rationale) pairs, at once."""
     items = list(items)
     with transaction.atomic():
         for start in range(0, len(items), WRITE_CHUNK):
             chunk = items[start : start + WRITE_CHUNK]
-            RationaleBand.objects.filter(item_id__in=[pk for pk, _ in chunk]).delete()
-            add_band_keys((pk, rationale_band_keys(rationale)) for pk, rationale in chunk)
+            ids = [pk for pk, _ in chunk]
+            RationaleBand.objects.filter(item_id__in=ids).delete()
+            StagedRationaleBand.objects.filter(item_id__in=ids).delete()
+            _write_band_keys(
+                RationaleBand, ((pk, rationale_band_keys(rationale)) for pk, rationale in chunk)
+            )
 
 
 def index_letters(letter_ids: list[int]) -> None:
@@ -79,6 +118,7 @@ def index_letters(letter_ids: list[int]) -> None:
 def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
     """Recompute every item's band keys (after an upgrade); returns how many items."""
     RationaleBand.objects.all().delete()
+    StagedRationaleBand.objects.all().delete()
     done, last = 0, 0
     while True:
         rows = list(
@@ -87,9 +127,10 @@ def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 20
             .values_list("pk", "rationale")[:chunk]
         )
         if not rows:
+            merge_staged_bands()
             return done
         with transaction.atomic():
-            add_band_keys((pk, rationale_band_keys(rationale)) for pk, rationale in rows)
+            stage_band_keys((pk, rationale_band_keys(rationale)) for pk, rationale in rows)
         done, last = done + len(rows), rows[-1][0]
         if progress:
             progress(len(rows))

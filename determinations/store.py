@@ -116,7 +116,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Lette
             for position, item in enumerate(parsed.items)
         )
         band_keys = (keys for read in letters for keys in read.band_keys)
-        similarity.add_band_keys(
+        similarity.stage_band_keys(
             (item.pk, keys) for item, keys in zip(items, band_keys, strict=True)
         )
         _set_reviewer_facts(pairs, lookups)
@@ -126,7 +126,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Lette
             for i in parsed.issues
         )
         backend().index_letters([letter.pk for letter in rows])
-        write_records([letter.pk for letter in rows])
+        write_records([letter.pk for letter in rows], replace=False)
         CorpusVersion.bump()
     return rows
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from determinations import similarity
 from determinations.ingest import ingest_paths, reparse_letters
-from determinations.models import DisputedItem, RationaleBand
+from determinations.models import DisputedItem, RationaleBand, StagedRationaleBand
+from determinations.rationales.minhash import rationale_band_keys
 from tests.letters import letter_with_items
 from tests.rationales.test_minhash import NEAR_COPY, RATIONALE, UNRELATED
 
@@ -225,6 +226,36 @@ def test_band_keys_follow_reparse_deletion_and_rebuild(items):
     items["norco_copy"].delete()
     assert similar(norco) == []
     assert not RationaleBand.objects.filter(item_id=items["norco_copy"].pk).exists()
+
+
+def test_ingest_stages_band_keys_and_merges_them_in_key_order(tmp_path, monkeypatch):
+    """Merged every MERGE_EVERY letters and when the run ends; what a run cut short left
+    staged is merged by the next run."""
+    for name, (case, letter_items) in LETTERS.items():
+        (tmp_path / name).write_text(letter_with_items(letter_items, case))
+    merges = []
+    real_merge = similarity.merge_staged_bands
+
+    def counted_merge():
+        merges.append(StagedRationaleBand.objects.count())
+        return real_merge()
+
+    monkeypatch.setattr(similarity, "MERGE_EVERY", 2)
+    monkeypatch.setattr(similarity, "merge_staged_bands", counted_merge)
+    ingest_paths([tmp_path], batch_size=1)
+
+    assert len(merges) == 3 and merges[0] > 0  # after letters 2 and 4, then at the end
+    assert not StagedRationaleBand.objects.exists()
+    items = DisputedItem.objects.all()
+    keys = sorted(RationaleBand.objects.values_list("item_id", "key"))
+    assert {pk for pk, _ in keys} == {item.pk for item in items}
+
+    cut_short = items.first()
+    RationaleBand.objects.filter(item_id=cut_short.pk).delete()
+    similarity.stage_band_keys([(cut_short.pk, rationale_band_keys(cut_short.rationale))])
+    assert ingest_paths([tmp_path]).new == 0
+    assert sorted(RationaleBand.objects.values_list("item_id", "key")) == keys
+    assert not StagedRationaleBand.objects.exists()
 
 
 def test_an_edited_rationale_is_reindexed(admin_client, items):

@@ -94,7 +94,12 @@ def _database() -> dict:
     """DATABASE_URL, else the embedded SQLite file under var/."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # No JIT: its compile time (seconds, measured on ingest's record formatting) far
+            # exceeds what it saves on queries of this size. docs/postgresql.md.
+            config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

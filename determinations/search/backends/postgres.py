@@ -15,7 +15,12 @@ ITEMS = "determinations_disputeditem"
 SEARCH = "determinations_item_search"
 TSQUERY = "websearch_to_tsquery('english', %s)"
 # Label and medication names weigh most (A), rationale and guidelines next (B), summary least (C).
+# A letter's summary is parsed once, not once per item.
 _INDEX_SQL = f"""
+WITH summary AS MATERIALIZED (
+    SELECT id, setweight(to_tsvector('english', summary), 'C') AS vector
+    FROM determinations_letter WHERE id = ANY(%(letters)s::bigint[])
+)
 INSERT INTO {SEARCH} (item_id, search_vector)
 SELECT i.id,
     setweight(to_tsvector('english', i.label || ' ' || coalesce((
@@ -24,9 +29,9 @@ SELECT i.id,
     || setweight(to_tsvector('english', i.rationale), 'B')
     || setweight(to_tsvector('english',
         i.claims_administrator_guideline || ' ' || i.reviewer_guideline), 'B')
-    || setweight(to_tsvector('english', l.summary), 'C')
-FROM {ITEMS} AS i JOIN determinations_letter AS l ON l.id = i.letter_id
-WHERE i.letter_id = ANY(%s)
+    || summary.vector
+FROM {ITEMS} AS i JOIN summary ON summary.id = i.letter_id
+WHERE i.letter_id = ANY(%(letters)s::bigint[])
 ON CONFLICT (item_id) DO UPDATE SET search_vector = EXCLUDED.search_vector
 """
 _MATCHES = f"SELECT item_id FROM {SEARCH} WHERE search_vector @@ {TSQUERY}"
@@ -42,7 +47,7 @@ class PostgresBackend:
     def index_letters(self, letter_ids: list[int]) -> None:
         if letter_ids:
             with connection.cursor() as cursor:
-                cursor.execute(_INDEX_SQL, [list(letter_ids)])
+                cursor.execute(_INDEX_SQL, {"letters": list(letter_ids)})
 
     def forget_items(self, item_ids: list[int]) -> None:
         if item_ids:
