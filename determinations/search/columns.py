@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from determinations.models import CorpusVersion, DisputedItem, DrugClass, Letter, Medication
+from determinations.models import (
+    CorpusVersion,
+    DisputedItem,
+    DrugClass,
+    Letter,
+    LicensureState,
+    Medication,
+    Specialty,
+)
+from determinations.routing import read_connection
 
 DECISIONS = ["", *DisputedItem.Decision.values]
 CATEGORIES = ["", *DisputedItem.Category.values]
@@ -63,62 +72,103 @@ def item_columns() -> ItemColumns:
 
 
 def load_columns(version: str) -> ItemColumns:
-    """Read every item's facet fields in one query (and one per many-to-many fact)."""
-    rows = list(
-        DisputedItem.objects.order_by("id").values_list(
-            "id", "letter_id", "position", "decision", "category", "guideline_source",
-            "medication_id", "drug_class_id", "letter__patient_sex", "letter__patient_age",
-            "letter__date_of_injury", "letter__ur_denial_date",
-        )
-    )  # fmt: skip
-    by = list(zip(*rows, strict=True)) if rows else [()] * 12
-    injury = [d.year if d else 0 for d in by[10]]
-    denial = by[11]
-    letter_ids = np.array(by[1], dtype=np.int64)
+    """Read every item's facet fields in one pass of small integers (dates as ISO text),
+    a chunk at a time, and each letter's reviewer facts as pairs of ids.
+
+    At a million items, Python objects per value (the ORM's dates, strings) cost a minute
+    and a gigabyte; chunks of plain values go straight into numpy arrays.
+    """
+    chunks = []
+    with read_connection().chunked_cursor() as cursor:
+        cursor.execute(_columns_sql())
+        while rows := cursor.fetchmany(LOAD_CHUNK):
+            values = list(zip(*rows, strict=True))
+            chunks.append(
+                (np.array(values[:10], dtype=np.int64), np.array(values[10:], dtype="M8[D]"))
+            )
+    numbers = np.concatenate([c[0] for c in chunks], axis=1) if chunks else np.zeros((10, 0))
+    dates = np.concatenate([c[1] for c in chunks], axis=1) if chunks else np.zeros((2, 0), "M8[D]")
+    injury, denial = dates
+    letter_ids = numbers[1].astype(np.int64)
     columns = ItemColumns(
         version=version,
-        ids=np.array(by[0], dtype=np.int64),
+        ids=numbers[0].astype(np.int64),
         letter_ids=letter_ids,
-        positions=np.array(by[2], dtype=np.int32),
-        decision=_codes(by[3], DECISIONS),
-        category=_codes(by[4], CATEGORIES),
-        guideline=_codes(by[5], GUIDELINES),
-        medication=np.array([m or 0 for m in by[6]], dtype=np.int64),
-        drug_class=np.array([c or 0 for c in by[7]], dtype=np.int64),
-        sex=_codes(by[8], SEXES),
-        age=np.array([-1 if a is None else a for a in by[9]], dtype=np.int16),
-        injury_year=np.array(injury, dtype=np.int16),
-        ur_year=np.array([d.year if d else 0 for d in denial], dtype=np.int16),
-        ur_day=np.array([d.toordinal() if d else 0 for d in denial], dtype=np.int32),
+        positions=numbers[2].astype(np.int32),
+        decision=numbers[3].astype(np.int8),
+        category=numbers[4].astype(np.int8),
+        guideline=numbers[5].astype(np.int8),
+        medication=numbers[6].astype(np.int64),
+        drug_class=numbers[7].astype(np.int64),
+        sex=numbers[8].astype(np.int8),
+        age=numbers[9].astype(np.int16),
+        injury_year=_years(injury),
+        ur_year=_years(denial),
+        ur_day=np.where(np.isnat(denial), 0, (denial - _DAY_ZERO).astype(np.int64)).astype(
+            np.int32
+        ),
         medication_names=dict(Medication.objects.values_list("id", "generic_name")),
         drug_class_names=dict(DrugClass.objects.values_list("id", "name")),
     )
-    states = Letter.reviewer_states.through.objects.values_list("letter_id", "licensurestate__code")
-    specialties = Letter.reviewer_specialties.through.objects.values_list(
-        "letter_id", "specialty__name"
+    states = dict(LicensureState.objects.values_list("id", "code"))
+    specialties = dict(Specialty.objects.values_list("id", "name"))
+    columns.states = _item_rows_by_value(letter_ids, _pairs(Letter.reviewer_states), states)
+    columns.specialties = _item_rows_by_value(
+        letter_ids, _pairs(Letter.reviewer_specialties), specialties
     )
-    columns.states = _item_rows_by_value(letter_ids, states)
-    columns.specialties = _item_rows_by_value(letter_ids, specialties)
     return columns
 
 
-def _codes(values, vocabulary: list[str]) -> np.ndarray:
-    index = {value: code for code, value in enumerate(vocabulary)}
-    return np.array([index.get(v or "", 0) for v in values], dtype=np.int8)
+LOAD_CHUNK = 50_000
+_DAY_ZERO = np.datetime64("0000-12-31")  # so that 0001-01-01 is day 1, as date.toordinal()
 
 
-def _item_rows_by_value(letter_ids: np.ndarray, pairs) -> dict[str, np.ndarray]:
+def _columns_sql() -> str:
+    """One row of small integers per item, in id order; the same SQL on both databases."""
+    item, letter = DisputedItem._meta.db_table, Letter._meta.db_table
+    return (
+        "SELECT i.id, i.letter_id, i.position, "
+        f"{_code('i.decision', DECISIONS)}, {_code('i.category', CATEGORIES)}, "
+        f"{_code('i.guideline_source', GUIDELINES)}, "
+        "COALESCE(i.medication_id, 0), COALESCE(i.drug_class_id, 0), "
+        f"{_code('l.patient_sex', SEXES)}, COALESCE(l.patient_age, -1), "
+        "COALESCE(CAST(l.date_of_injury AS TEXT), 'NaT'), "
+        "COALESCE(CAST(l.ur_denial_date AS TEXT), 'NaT') "
+        f"FROM {item} i JOIN {letter} l ON l.id = i.letter_id ORDER BY i.id"
+    )
+
+
+def _code(column: str, vocabulary: list[str]) -> str:
+    """The position of the column's value in ``vocabulary`` (0, the empty value, if absent)."""
+    cases = " ".join(f"WHEN '{value}' THEN {code}" for code, value in enumerate(vocabulary) if code)
+    return f"CASE {column} {cases} ELSE 0 END"
+
+
+def _years(dates: np.ndarray) -> np.ndarray:
+    years = dates.astype("M8[Y]").astype(np.int64) + 1970
+    return np.where(np.isnat(dates), 0, years).astype(np.int16)
+
+
+def _pairs(relation) -> np.ndarray:
+    """(letter id, fact id) of a many-to-many reviewer fact, as a 2 x N array."""
+    through = relation.through
+    target = relation.field.m2m_reverse_name()
+    pairs = through.objects.values_list("letter_id", target)
+    return np.array(list(pairs), dtype=np.int64).reshape(-1, 2).T
+
+
+def _item_rows_by_value(
+    letter_ids: np.ndarray, pairs: np.ndarray, names: dict[int, str]
+) -> dict[str, np.ndarray]:
     """For each value of a letter's many-valued fact, the rows of that letter's items."""
     order = np.argsort(letter_ids, kind="stable")
     sorted_letters = letter_ids[order]
-    letters_by_value: dict[str, list[int]] = {}
-    for letter_id, value in pairs:
-        letters_by_value.setdefault(value, []).append(letter_id)
     rows = {}
-    for value, letters in letters_by_value.items():
-        wanted = np.array(letters, dtype=np.int64)
+    for fact_id in np.unique(pairs[1]):
+        wanted = pairs[0][pairs[1] == fact_id]
         start = np.searchsorted(sorted_letters, wanted, side="left")
-        stop = np.searchsorted(sorted_letters, wanted, side="right")
-        pieces = [order[a:b] for a, b in zip(start, stop, strict=True) if b > a]
-        rows[value] = np.unique(np.concatenate(pieces)) if pieces else np.array([], dtype=np.int64)
+        lengths = np.searchsorted(sorted_letters, wanted, side="right") - start
+        # every row of every wanted letter: the ranges start[k] .. start[k] + lengths[k]
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        rows[names[int(fact_id)]] = np.unique(order[np.repeat(start, lengths) + offsets])
     return rows
