@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-from django.db import connection
 from django.db.models import QuerySet
 
 from determinations.export_sql import FORMULA_START, formatted_now, ids_param, read_sql
+from determinations.routing import read_connection
 
 COLUMNS = [
     "determination_id", "case_number", "source_file", "patient_age", "patient_sex",
@@ -30,7 +30,7 @@ def export_records(items: QuerySet, fmt: str, chunk: int = CHUNK) -> Iterator[li
     """
     ids = _ordered_ids(items)
     sql = read_sql(fmt)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         for start in range(0, len(ids), chunk):
             wanted = ids[start : start + chunk].tolist()
             cursor.execute(sql, [ids_param(wanted)])
@@ -84,7 +84,7 @@ def _ordered_ids(items: QuerySet) -> np.ndarray:
     """The ids of ``items`` in the queryset's order (its rank or date columns left out)."""
     sql, params = items.values_list("id").query.sql_with_params()
     parts = []
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(50_000):  # a million id tuples at once cost ~100 MB
             parts.append(np.fromiter((row[-1] for row in rows), dtype=np.int64, count=len(rows)))

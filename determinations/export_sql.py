@@ -21,6 +21,7 @@ from determinations.models import (
     Medication,
     Specialty,
 )
+from determinations.routing import read_connection
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 WRITE_CHUNK = 500  # letters per statement
@@ -84,7 +85,7 @@ def formatted_now(item_ids: list[int], fmt: str) -> dict[int, str]:
     dialect = _DIALECTS[connection.vendor]
     column = "csv_record" if fmt == "csv" else "json_record"
     sql = f"SELECT item_id, {column} FROM ({_formatting_sql(dialect, 'id')}) AS formatted"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [ids_param(item_ids)])
         return dict(cursor.fetchall())
 

@@ -21,6 +21,7 @@ from determinations.rationales.minhash import (
     rationale_band_keys,
     rationale_shingles,
 )
+from determinations.routing import read_connection
 
 SIMILAR_SHOWN = 5
 MIN_SIMILARITY = 0.2
@@ -182,6 +183,6 @@ def _candidate_ids(keys: list[int], exclude: int) -> list[int]:
         union = " UNION ALL ".join(per_band.format(i) for i in range(len(keys)))
         sql = f"SELECT item_id FROM ({union}) AS candidates WHERE item_id <> %s {ranked}"
         params = [*keys, exclude]
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

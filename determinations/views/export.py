@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from determinations.export import CONTENT_TYPES, WRITERS, export_records
+from determinations.routing import current_read_alias, streamed_from_replica
 from determinations.search import ordered_items
 from determinations.search.filters import ItemFilter
 
@@ -32,6 +33,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         body = WRITERS["csv"](rows, bom=request.GET.get("bom") == "1")
     else:
         body = WRITERS[fmt](rows)
+    # the body is read as it is sent, after this view (and its replica block) has returned
+    body = streamed_from_replica(body, current_read_alias())
     response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[fmt])
     filename = f"imr-items-{timezone.localdate().isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("IMR_VAR_DIR", BASE_DIR / "var"))
@@ -94,12 +95,7 @@ def _database() -> dict:
     """DATABASE_URL, else the embedded SQLite file under var/."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        if config["ENGINE"] == "django.db.backends.postgresql":
-            # No JIT: its compile time (seconds, measured on ingest's record formatting) far
-            # exceeds what it saves on queries of this size. docs/postgresql.md.
-            config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-        return config
+        return _server_database(url)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -113,7 +109,29 @@ def _database() -> dict:
     }
 
 
+def _server_database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: its compile time (seconds, measured on ingest's record formatting) far
+        # exceeds what it saves on queries of this size. docs/postgresql.md.
+        config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    return config
+
+
+def _replicas(primary: dict) -> dict[str, dict]:
+    """DATABASE_REPLICA_URLS: PostgreSQL read replicas of the primary, comma-separated."""
+    urls = [u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",")]
+    urls = [url for url in urls if url]
+    if urls and primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL")
+    return {f"replica_{n}": _server_database(url) for n, url in enumerate(urls, start=1)}
+
+
 DATABASES = {"default": _database()}
+DATABASES |= _replicas(DATABASES["default"])
+# The public pages read the corpus from these; writes and the admin use the primary.
+IMR_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["determinations.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,3 +9,9 @@ STORAGES = {  # no manifest needed: tests never run collectstatic
 }
 STATIC_ROOT = None  # whitenoise serves from the finders; no collectstatic in tests
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A replica alias on the same test database, for the router tests; pages use it only
+    # where a test lists it in IMR_READ_REPLICAS.
+    DATABASES["replica_test"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+    IMR_READ_REPLICAS = []

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from determinations.routing import read_connection
 from determinations.search import backends
 from determinations.search.backends import MARK_END, MARK_START, ids_from_text
 from determinations.search.query import SearchQuery
@@ -83,7 +84,7 @@ class PostgresBackend:
 
     def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[np.ndarray, np.ndarray]:
         websearch = query.to_websearch()
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(_MATCHED_IDS, [websearch])
             ids = ids_from_text(cursor.fetchone()[0])
             if not rank or not len(ids):
@@ -103,7 +104,7 @@ class PostgresBackend:
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids:
             return {}
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(
                 f"SELECT id, ts_headline('english', rationale, {TSQUERY}, %s) "
                 f"FROM {ITEMS} WHERE id = ANY(%s)",

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from determinations.routing import read_connection
 from determinations.search import backends
 from determinations.search.backends import MARK_END, MARK_START, ids_from_text
 from determinations.search.query import SearchQuery, Term
@@ -91,7 +92,7 @@ class SqliteBackend:
             return ids, np.zeros(len(ids))
         # Ranking scores every match: only the newest RANK_LIMIT matches are ranked.
         newest = int(np.sort(ids)[-backends.RANK_LIMIT :][0])
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {where} AND rowid >= %s",
                 [*params, newest],
@@ -103,7 +104,7 @@ class SqliteBackend:
         if not item_ids or not query.groups:
             return {}
         placeholders = ", ".join("%s" for _ in item_ids)
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, snippet({FTS}, 1, %s, %s, ' ... ', 40) FROM {FTS} "
                 f"WHERE {FTS} MATCH %s AND rowid IN ({placeholders})",
@@ -118,7 +119,7 @@ def _excluded(query: SearchQuery) -> str:
 
 def _ids(sql: str, params: list) -> np.ndarray:
     """The `rowid` column of ``sql``, fetched as one text value (far faster than rows)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(f"SELECT coalesce(group_concat(rowid, ','), '') FROM ({sql})", params)
         return ids_from_text(cursor.fetchone()[0])
 
