@@ -46,3 +46,11 @@ def test_every_test_named_in_the_security_notes_exists():
     for module, test in named:
         source = (ROOT / module).read_text()
         assert not test or f"def {test}(" in source, f"{module}::{test}"
+
+
+def test_every_gunicorn_setting_from_the_environment_is_documented():
+    config = (ROOT / "gunicorn.conf.py").read_text()
+    names = set(re.findall(r"os\.environ\.get\([\"']([A-Z_]+)[\"']", config))
+    assert {"WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "HOST", "PORT"} <= names
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+    assert sorted(name for name in names if f"`{name}`" not in deploy) == []
