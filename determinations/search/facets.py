@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from django.http import QueryDict
 
+from determinations.models import DisputedItem
 from determinations.search.engine import Evaluation
-from determinations.search.filters import ItemFilter
+from determinations.search.filters import SEX_CHOICES, ItemFilter
 from determinations.search.urls import with_value_toggled, with_values
 
 SHOWN = 8  # values shown before "more"
@@ -23,6 +26,12 @@ VALUE_FACETS = [
     ("guideline", "Guideline"),
     ("sex", "Patient sex"),
 ]
+LABELS = {
+    "decision": dict(DisputedItem.Decision.choices),
+    "category": dict(DisputedItem.Category.choices),
+    "guideline": dict(DisputedItem.GuidelineSource.choices),
+    "sex": dict(SEX_CHOICES),
+}
 AGE_BANDS = [
     ("under 30", None, 29),
     ("30-39", 30, 39),
@@ -39,7 +48,12 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-    toggle_url: str
+    url: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def toggle_url(self) -> str:
+        """The page with this value ticked or unticked (built only where a page shows it)."""
+        return self.url()
 
 
 @dataclass
@@ -62,7 +76,7 @@ def value_facets(filters: ItemFilter, evaluation: Evaluation, params: QueryDict)
     """Every value facet; a ticked value stays listed even when nothing matches it."""
     facets = []
     for name, heading in VALUE_FACETS:
-        labels = dict(filters.form.fields[name].choices)
+        labels = LABELS.get(name, {})  # the named facets show their values
         selected = set(filters.form.cleaned_data.get(name) or [])
         counts = evaluation.counts(name)
         ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:LISTED]
@@ -73,7 +87,7 @@ def value_facets(filters: ItemFilter, evaluation: Evaluation, params: QueryDict)
                 str(labels.get(value, value)),
                 count,
                 value in selected,
-                with_value_toggled(params, name, value),
+                partial(with_value_toggled, params, name, value),
             )
             for value, count in ranked
         ]
@@ -93,9 +107,11 @@ def _age_facet(evaluation: Evaluation, params: QueryDict) -> Facet:
     values = []
     for label, low, high in AGE_BANDS:
         chosen = current == ("" if low is None else str(low), "" if high is None else str(high))
-        url = with_values(params, age_min=None if chosen else low, age_max=None if chosen else high)
+        bounds = {"age_min": None if chosen else low, "age_max": None if chosen else high}
         count = evaluation.age_band_count(low, high)
-        values.append(FacetValue(label, label, count, chosen, url))
+        values.append(
+            FacetValue(label, label, count, chosen, partial(with_values, params, **bounds))
+        )
     return Facet("age", "Patient age", values)
 
 
@@ -106,6 +122,6 @@ def _year_facet(evaluation: Evaluation, params: QueryDict, name: str, heading: s
     for year, count in sorted(evaluation.counts(name).items(), reverse=True)[:LISTED]:
         chosen = current == (year, year)
         bound = None if chosen else year
-        url = with_values(params, **{low: bound, high: bound})
+        url = partial(with_values, params, **{low: bound, high: bound})
         values.append(FacetValue(year, year, count, chosen, url))
     return Facet(name, heading, values)
