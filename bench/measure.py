@@ -16,6 +16,7 @@ QUERIES = [
     "q=physical+therapy&category=physical+medicine&age_min=40&age_max=60",
     "specialty=Pain+Medicine&state=CA",
     "q=mri&sort=newest&page=3",
+    "category=pharmaceutical&sort=oldest&page=5000",  # a deep page: the 100,000th item
 ]
 
 
