@@ -72,36 +72,32 @@ def item_columns() -> ItemColumns:
 
 
 def load_columns(version: str) -> ItemColumns:
-    """Read every item's facet fields in one pass of small integers (dates as ISO text),
-    a chunk at a time, and each letter's reviewer facts as pairs of ids.
+    """Read every item's facet fields and every letter's patient facts as small integers
+    (dates as ISO text), a chunk at a time, and join them in numpy; reviewer facts as pairs
+    of ids.
 
-    At a million items, Python objects per value (the ORM's dates, strings) cost a minute
-    and a gigabyte; chunks of plain values go straight into numpy arrays.
+    At a million items, Python objects per value (the ORM's dates, strings) cost a minute and
+    a gigabyte, and a join in SQL reads each letter's row past its original text; each scan
+    here reads one covering index (`letter_search_columns`, `item_search_columns`).
     """
-    chunks = []
-    with read_connection().chunked_cursor() as cursor:
-        cursor.execute(_columns_sql())
-        while rows := cursor.fetchmany(LOAD_CHUNK):
-            values = list(zip(*rows, strict=True))
-            chunks.append(
-                (np.array(values[:10], dtype=np.int64), np.array(values[10:], dtype="M8[D]"))
-            )
-    numbers = np.concatenate([c[0] for c in chunks], axis=1) if chunks else np.zeros((10, 0))
-    dates = np.concatenate([c[1] for c in chunks], axis=1) if chunks else np.zeros((2, 0), "M8[D]")
-    injury, denial = dates
-    letter_ids = numbers[1].astype(np.int64)
+    items = _read_numbers(_ITEMS_SQL, 8)
+    letters, dates = _read_numbers(_LETTERS_SQL, 3, dates=2)
+    letter_ids = items[1]
+    # each item's row in the letters' arrays (both in id order)
+    of_letter = np.clip(np.searchsorted(letters[0], letter_ids), 0, max(len(letters[0]) - 1, 0))
+    injury, denial = dates[:, of_letter] if len(letters[0]) else dates
     columns = ItemColumns(
         version=version,
-        ids=numbers[0].astype(np.int64),
+        ids=items[0],
         letter_ids=letter_ids,
-        positions=numbers[2].astype(np.int32),
-        decision=numbers[3].astype(np.int8),
-        category=numbers[4].astype(np.int8),
-        guideline=numbers[5].astype(np.int8),
-        medication=numbers[6].astype(np.int64),
-        drug_class=numbers[7].astype(np.int64),
-        sex=numbers[8].astype(np.int8),
-        age=numbers[9].astype(np.int16),
+        positions=items[2].astype(np.int32),
+        decision=items[3].astype(np.int8),
+        category=items[4].astype(np.int8),
+        guideline=items[5].astype(np.int8),
+        medication=items[6],
+        drug_class=items[7],
+        sex=letters[1][of_letter].astype(np.int8),
+        age=letters[2][of_letter].astype(np.int16),
         injury_year=_years(injury),
         ur_year=_years(denial),
         ur_day=np.where(np.isnat(denial), 0, (denial - _DAY_ZERO).astype(np.int64)).astype(
@@ -123,25 +119,42 @@ LOAD_CHUNK = 50_000
 _DAY_ZERO = np.datetime64("0000-12-31")  # so that 0001-01-01 is day 1, as date.toordinal()
 
 
-def _columns_sql() -> str:
-    """One row of small integers per item, in id order; the same SQL on both databases."""
-    item, letter = DisputedItem._meta.db_table, Letter._meta.db_table
-    return (
-        "SELECT i.id, i.letter_id, i.position, "
-        f"{_code('i.decision', DECISIONS)}, {_code('i.category', CATEGORIES)}, "
-        f"{_code('i.guideline_source', GUIDELINES)}, "
-        "COALESCE(i.medication_id, 0), COALESCE(i.drug_class_id, 0), "
-        f"{_code('l.patient_sex', SEXES)}, COALESCE(l.patient_age, -1), "
-        "COALESCE(CAST(l.date_of_injury AS TEXT), 'NaT'), "
-        "COALESCE(CAST(l.ur_denial_date AS TEXT), 'NaT') "
-        f"FROM {item} i JOIN {letter} l ON l.id = i.letter_id ORDER BY i.id"
-    )
-
-
 def _code(column: str, vocabulary: list[str]) -> str:
     """The position of the column's value in ``vocabulary`` (0, the empty value, if absent)."""
     cases = " ".join(f"WHEN '{value}' THEN {code}" for code, value in enumerate(vocabulary) if code)
     return f"CASE {column} {cases} ELSE 0 END"
+
+
+# The same SQL on both databases; each reads only columns of its covering index.
+_ITEMS_SQL = (
+    "SELECT id, letter_id, position, "
+    f"{_code('decision', DECISIONS)}, {_code('category', CATEGORIES)}, "
+    f"{_code('guideline_source', GUIDELINES)}, "
+    f"COALESCE(medication_id, 0), COALESCE(drug_class_id, 0) "
+    f"FROM {DisputedItem._meta.db_table} ORDER BY id"
+)
+_LETTERS_SQL = (
+    f"SELECT id, {_code('patient_sex', SEXES)}, COALESCE(patient_age, -1), "
+    "COALESCE(CAST(date_of_injury AS TEXT), 'NaT'), COALESCE(CAST(ur_denial_date AS TEXT), 'NaT') "
+    f"FROM {Letter._meta.db_table} ORDER BY id"
+)
+
+
+def _read_numbers(sql: str, numbers: int, dates: int = 0):
+    """The query's columns as arrays: ``numbers`` int64 rows, then ``dates`` datetime rows."""
+    parts = []
+    with read_connection().chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(LOAD_CHUNK):
+            values = list(zip(*rows, strict=True))
+            parts.append(
+                (np.array(values[:numbers], dtype=np.int64), np.array(values[numbers:], "M8[D]"))
+            )
+    ints = np.concatenate([p[0] for p in parts], axis=1) if parts else np.zeros((numbers, 0), int)
+    if not dates:
+        return ints
+    days = np.concatenate([p[1] for p in parts], axis=1) if parts else np.zeros((dates, 0), "M8[D]")
+    return ints, days
 
 
 def _years(dates: np.ndarray) -> np.ndarray:
