@@ -7,7 +7,7 @@ data stewards added.
 
 from __future__ import annotations
 
-from determinations.export_sql import write_records
+from determinations.export_records import write_records
 from determinations.lexicon import Lexicon, default_lexicon
 from determinations.models import DisputedItem, DrugName, Letter, ParseIssue
 from determinations.store import ITEM_FIELDS, LETTER_FIELDS, WHOLE_ITEM, record_correction

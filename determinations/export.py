@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 from django.db.models import QuerySet
 
-from determinations.export_sql import FORMULA_START, formatted_now, ids_param, read_sql
+from determinations.export_records import formatted_now, stored_records
+from determinations.export_sql import FORMULA_START
 from determinations.routing import read_connection
 
 COLUMNS = [
@@ -26,19 +27,16 @@ def export_records(items: QuerySet, fmt: str, chunk: int = CHUNK) -> Iterator[li
     a JSON object), in the queryset's order, ``chunk`` records at a time.
 
     The order is read first as bare ids (a narrow sort, even over a million items); then each
-    chunk is one query by id of the records stored at ingest (`export_sql.py`).
+    chunk is one query by id of the records stored at ingest (`export_records.py`).
     """
     ids = _ordered_ids(items)
-    sql = read_sql(fmt)
-    with read_connection().cursor() as cursor:
-        for start in range(0, len(ids), chunk):
-            wanted = ids[start : start + chunk].tolist()
-            cursor.execute(sql, [ids_param(wanted)])
-            found = dict(cursor.fetchall())
-            if len(found) < len(wanted):
-                found |= formatted_now([pk for pk in wanted if pk not in found], fmt)
-            # an item deleted since the order was read is left out
-            yield [found[pk] for pk in wanted if pk in found]
+    for start in range(0, len(ids), chunk):
+        wanted = ids[start : start + chunk].tolist()
+        found = stored_records(wanted, fmt)
+        if len(found) < len(wanted):
+            found |= formatted_now([pk for pk in wanted if pk not in found], fmt)
+        # an item deleted since the order was read is left out
+        yield [found[pk] for pk in wanted if pk in found]
 
 
 def csv_lines(records: Iterable[list[str]], bom: bool = False) -> Iterator[str]:

@@ -1,14 +1,11 @@
-"""Each item's export record, formatted by the database and stored (SPEC: Export columns).
+"""The SQL that formats an item's export record (SPEC: Export columns) on the database.
 
-At a million rows, formatting records while exporting costs far more than reading them, so
-every item's CSV line and JSON object are written when its letter is stored or changes, into
-`ExportRecord`; an export only reads them by id. One SQL template formats both on both
-databases; the few things PostgreSQL and SQLite spell differently are in `_DIALECTS`.
+One SQL template formats every column as a CSV line and as a JSON object on both databases;
+the few things PostgreSQL and SQLite spell differently are in `_DIALECTS`. Storing and
+reading the records is `export_records.py`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from django.db import connection
 
@@ -21,10 +18,8 @@ from determinations.models import (
     Medication,
     Specialty,
 )
-from determinations.routing import read_connection
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-WRITE_CHUNK = 500  # letters per statement
 _DIALECTS = {
     "sqlite": {
         "date": "{0}",
@@ -52,49 +47,20 @@ _DIALECTS = {
 }
 
 
-def write_records(letter_ids: Iterable[int], replace: bool = True) -> None:
-    """(Re)write the export records of every item of these letters (``replace=False``:
-    letters just stored, which have none yet)."""
-    letter_ids = list(letter_ids)
-    if not letter_ids:
-        return
-    dialect = _DIALECTS[connection.vendor]
-    t = _tables()
-    with connection.cursor() as cursor:
-        for start in range(0, len(letter_ids), WRITE_CHUNK):
-            chunk = ids_param(letter_ids[start : start + WRITE_CHUNK])
-            if replace:
-                cursor.execute(
-                    f"DELETE FROM {t['record']} WHERE item_id IN "
-                    f"(SELECT id FROM {t['item']} WHERE letter_id {dialect['in_ids']})",
-                    [chunk],
-                )
-            cursor.execute(
-                f"INSERT INTO {t['record']} (item_id, csv_record, json_record) "
-                + _formatting_sql(dialect, "letter_id"),
-                [chunk],
-            )
+def formatting_sql(by: str) -> str:
+    """SELECT item_id, csv_record, json_record (text) of the items whose ``by`` (id or
+    letter_id) is in the one parameter (`ids_param`)."""
+    return _formatting_sql(_DIALECTS[connection.vendor], by)
 
 
-def formatted_now(item_ids: list[int], fmt: str) -> dict[int, str]:
-    """The records of ``fmt`` of these items, formatted by this query, stored or not.
-
-    For an item whose stored record is missing: every write path stores one, but an export
-    must never leave out an item because one was not.
-    """
-    dialect = _DIALECTS[connection.vendor]
-    column = "csv_record" if fmt == "csv" else "json_record"
-    sql = f"SELECT item_id, {column} FROM ({_formatting_sql(dialect, 'id')}) AS formatted"
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, [ids_param(item_ids)])
-        return dict(cursor.fetchall())
+def in_ids() -> str:
+    """`column <in_ids>` tests a column against the one `ids_param` parameter."""
+    return _DIALECTS[connection.vendor]["in_ids"]
 
 
-def read_sql(fmt: str) -> str:
-    """SELECT item id, record of ``fmt`` (csv or json) for the ids in the one parameter."""
-    column = "csv_record" if fmt == "csv" else "json_record"
-    in_ids = _DIALECTS[connection.vendor]["in_ids"]
-    return f"SELECT item_id, {column} FROM {_tables()['record']} WHERE item_id {in_ids}"
+def table(name: str) -> str:
+    """A quoted table name: item, letter, record, ..."""
+    return _tables()[name]
 
 
 def ids_param(ids: list[int]):

@@ -4,7 +4,7 @@ records) in step."""
 from __future__ import annotations
 
 from determinations import similarity
-from determinations.export_sql import write_records
+from determinations.export_records import write_records
 from determinations.search.backends import backend
 
 

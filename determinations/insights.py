@@ -14,7 +14,13 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from determinations.search import text_matches
-from determinations.search.columns import CATEGORIES, DECISIONS, GUIDELINES, item_columns
+from determinations.search.columns import (
+    CATEGORIES,
+    DECISIONS,
+    GUIDELINES,
+    FactPairs,
+    item_columns,
+)
 from determinations.search.engine import Evaluation
 from determinations.search.facets import AGE_BANDS
 from determinations.search.filters import ItemFilter
@@ -89,7 +95,7 @@ def insights(params: QueryDict) -> Insights:
         counter.coded("medication", f"By medication (top {TOP_MEDICATIONS})",
                       columns.medication, columns.medication_names, top=TOP_MEDICATIONS),
         counter.listed("specialty", f"By reviewer specialty (top {TOP_SPECIALTIES})",
-                       columns.specialties, top=TOP_SPECIALTIES),
+                       columns.specialty_pairs, top=TOP_SPECIALTIES),
         counter.coded("guideline", "By guideline source", columns.guideline,
                       dict(enumerate(GUIDELINES)), labels=_choices(filters, "guideline")),
         counter.age_bands(cleaned.get("age_min"), cleaned.get("age_max")),
@@ -125,15 +131,18 @@ class _Counter:
         groups.sort(key=lambda g: (-g.items, g.label))
         return self._limited(Breakdown(name, heading, groups), top)
 
-    def listed(self, name, heading, rows_by_value: dict, top=None) -> Breakdown:
+    def listed(self, name, heading, pairs: FactPairs, top=None) -> Breakdown:
         """Groups of a many-valued fact of the letter (reviewer specialties)."""
+        items, upheld, overturned = (
+            pairs.counts(mask) for mask in (self.mask, self.upheld, self.overturned)
+        )
         groups = []
-        for value, rows in rows_by_value.items():
-            items = int(self.mask[rows].sum())
-            if items:
-                upheld, overturned = self.upheld[rows].sum(), self.overturned[rows].sum()
+        for code, value in enumerate(pairs.names):
+            if items[code]:
                 url = self._url(**{name: [value]})
-                groups.append(self._counted(value, items, upheld, overturned, url))
+                groups.append(
+                    self._counted(value, items[code], upheld[code], overturned[code], url)
+                )
         groups.sort(key=lambda g: (-g.items, g.label))
         return self._limited(Breakdown(name, heading, groups), top)
 

@@ -252,9 +252,27 @@ class StagedRationaleBand(models.Model):
         return f"{self.item_id}: {self.key} (staged)"
 
 
+class RecordDictionary(models.Model):
+    """A zstd dictionary trained on this corpus's own export records, one for each format.
+
+    Records are small and alike (the same keys, guidelines and phrases): compressed alone
+    they shrink by half, with a dictionary by seven to ten times, and decompress in about a
+    microsecond. Records keep the dictionary they were compressed with.
+    """
+
+    csv_dictionary = models.BinaryField()
+    json_dictionary = models.BinaryField()
+    trained_on = models.PositiveIntegerField(help_text="Records the dictionaries learned from")
+    trained_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"record dictionary {self.pk} ({self.trained_on} records)"
+
+
 class ExportRecord(models.Model):
     """An item's export row, formatted once as a CSV line and a JSON object (SPEC: Export
-    columns), so an export of a million items only reads text (`export_sql.py`).
+    columns) and kept compressed, so an export of a million items only reads and unpacks
+    them (`export_records.py`).
 
     Written at ingest and whenever the item, its letter or a name it shows changes.
     """
@@ -266,8 +284,11 @@ class ExportRecord(models.Model):
         related_name="+",
         db_constraint=False,
     )
-    csv_record = models.TextField()
-    json_record = models.TextField()
+    dictionary = models.ForeignKey(
+        RecordDictionary, null=True, on_delete=models.PROTECT, db_constraint=False
+    )
+    csv_record = models.BinaryField()  # zstd frames of UTF-8 text
+    json_record = models.BinaryField()
 
     def __str__(self) -> str:
         return f"export record of item {self.item_id}"

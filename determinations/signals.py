@@ -4,7 +4,7 @@ service."""
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from determinations.export_sql import write_records
+from determinations.export_records import write_records
 from determinations.models import (
     CorpusVersion,
     DisputedItem,

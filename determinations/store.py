@@ -9,7 +9,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from determinations import similarity
-from determinations.export_sql import write_records
+from determinations.export_records import write_records
 from determinations.indexing import reindex_letters
 from determinations.lexicon import default_lexicon
 from determinations.models import (

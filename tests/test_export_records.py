@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+import zstandard
 from django.contrib.auth.models import User
 
-from determinations.export_sql import formatted_now
+from determinations import export_records
+from determinations.export_records import formatted_now, stored_records
 from determinations.ingest import ingest_paths, reparse_letters
 from determinations.models import (
     DisputedItem,
@@ -18,6 +20,7 @@ from determinations.models import (
     LicensureState,
     Medication,
     ParseIssue,
+    RecordDictionary,
     Specialty,
 )
 from tests import letters
@@ -35,13 +38,9 @@ def stale_records() -> list[int]:
     """Items whose stored records differ from a fresh formatting (or are missing)."""
     ids = list(DisputedItem.objects.values_list("pk", flat=True))
     fresh = {fmt: formatted_now(ids, fmt) for fmt in ("csv", "json")}
-    stored = {r.item_id: r for r in ExportRecord.objects.all()}
+    stored = {fmt: stored_records(ids, fmt) for fmt in ("csv", "json")}
     return sorted(
-        pk
-        for pk in ids
-        if pk not in stored
-        or stored[pk].csv_record != fresh["csv"][pk]
-        or stored[pk].json_record != fresh["json"][pk]
+        pk for pk in ids for fmt in ("csv", "json") if stored[fmt].get(pk) != fresh[fmt][pk]
     )
 
 
@@ -75,7 +74,9 @@ def test_renamed_names_show_in_the_export_at_once(corpus, client):
 
 def test_reparse_and_admin_edits_rewrite_the_records(corpus, client):
     target = Letter.objects.get(source_file__endswith="002_1d16f4ec2548c5a7.txt")
-    ExportRecord.objects.filter(item__letter=target).update(csv_record="old", json_record="{}")
+    stale = ExportRecord.objects.filter(item__letter=target)
+    stale.update(csv_record=zstandard.compress(b"old"), json_record=zstandard.compress(b"{}"))
+    assert stale_records() != []
     reparse_letters(Letter.objects.filter(pk=target.pk))
     assert stale_records() == []
 
@@ -112,3 +113,21 @@ def test_an_item_without_a_stored_record_is_still_exported(corpus, client):
     before = exported(client, sort="oldest")
     ExportRecord.objects.filter(item_id__in=[before[0]["item_id"], before[-1]["item_id"]]).delete()
     assert exported(client, sort="oldest") == before
+
+
+def test_records_are_compressed_with_a_dictionary_trained_on_the_corpus(tmp_path, monkeypatch):
+    from bench.generator import write
+
+    monkeypatch.setattr(export_records, "TRAIN_ON", 300)
+    write(tmp_path, 200, seed=3)
+    ingest_paths([tmp_path], batch_size=50)
+
+    assert RecordDictionary.objects.count() == 1
+    assert RecordDictionary.objects.get().trained_on >= 300
+    records = ExportRecord.objects.all()
+    assert records.filter(dictionary=None).count() < 300  # only those stored before it
+    assert stale_records() == []
+    ids = list(records.values_list("item_id", flat=True))
+    text = sum(len(r.encode()) for r in formatted_now(ids, "json").values())
+    stored = sum(len(r) for r in records.values_list("json_record", flat=True))
+    assert stored < text / 3

@@ -1,4 +1,5 @@
-"""Export records: every item's CSV line and JSON object, formatted once (export_sql.py)."""
+"""Export records: every item's CSV line and JSON object, formatted once (0011 stores
+them compressed and writes them for the letters already stored)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -19,15 +20,6 @@ def create_table(apps, schema_editor):
 
 def drop_table(apps, schema_editor):
     schema_editor.execute("DROP TABLE determinations_exportrecord")
-
-
-def format_existing_records(apps, schema_editor):
-    """Letters stored before this migration get their records (new ones get them at ingest)."""
-    from determinations.export_sql import write_records
-
-    Letter = apps.get_model("determinations", "Letter")
-    ids = list(Letter.objects.order_by("pk").values_list("pk", flat=True))
-    write_records(ids)
 
 
 class Migration(migrations.Migration):
@@ -57,5 +49,4 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(format_existing_records, migrations.RunPython.noop),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -54,6 +55,54 @@ class ItemColumns:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @cached_property
+    def state_pairs(self) -> FactPairs:
+        return FactPairs.of(self.states)
+
+    @cached_property
+    def specialty_pairs(self) -> FactPairs:
+        return FactPairs.of(self.specialties)
+
+    @cached_property
+    def by_letter(self) -> np.ndarray:
+        """Every row in (letter, position) order: the relevance order's ties."""
+        return np.lexsort((self.positions, self.letter_ids)).astype(np.int32)
+
+    @cached_property
+    def newest_first(self) -> np.ndarray:
+        """Every row by UR denial date, newest first (undated last), as SQL's `newest`."""
+        undated = self.ur_day == 0
+        keys = (self.positions, -self.letter_ids, -self.ur_day.astype(np.int64), undated)
+        return np.lexsort(keys).astype(np.int32)
+
+    @cached_property
+    def oldest_first(self) -> np.ndarray:
+        undated = self.ur_day == 0
+        keys = (self.positions, self.letter_ids, self.ur_day, undated)
+        return np.lexsort(keys).astype(np.int32)
+
+
+@dataclass
+class FactPairs:
+    """A many-valued fact as aligned (item row, value code) pairs, so that counting every
+    value under a mask is one gather and one `bincount`."""
+
+    rows: np.ndarray
+    codes: np.ndarray
+    names: list[str]
+
+    @classmethod
+    def of(cls, rows_by_value: dict[str, np.ndarray]) -> FactPairs:
+        names = list(rows_by_value)
+        lists = [rows_by_value[name] for name in names]
+        rows = np.concatenate(lists) if lists else np.array([], dtype=np.int64)
+        codes = np.repeat(np.arange(len(names)), [len(r) for r in lists])
+        return cls(rows, codes, names)
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """Items under ``mask`` per value, aligned with ``names``."""
+        return np.bincount(self.codes[mask[self.rows]], minlength=len(self.names))
 
 
 _cache: ItemColumns | None = None

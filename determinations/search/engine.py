@@ -52,6 +52,7 @@ class Evaluation:
         self.columns = columns
         self.ranks = np.zeros(len(columns), dtype=np.float64)
         self.masks: dict[str, np.ndarray] = {}
+        self._combined: dict[str, np.ndarray] = {}
         if text is not None:
             rows = _rows_of_ids(columns.ids, text.ids)
             self.masks["q"] = _mask_of_rows(len(columns), rows.compress(rows >= 0))
@@ -63,12 +64,14 @@ class Evaluation:
                     self.masks[group] = mask
 
     def mask(self, skip: str = "") -> np.ndarray:
-        """Items passing every active filter except the facet ``skip``."""
-        result = np.ones(len(self.columns), dtype=bool)
-        for group, mask in self.masks.items():
-            if group != skip:
-                result &= mask
-        return result
+        """Items passing every active filter except the facet ``skip`` (do not modify)."""
+        if skip not in self._combined:
+            result = np.ones(len(self.columns), dtype=bool)
+            for group, mask in self.masks.items():
+                if group != skip:
+                    result &= mask
+            self._combined[skip] = result
+        return self._combined[skip]
 
     def counts(self, group: str) -> dict[str, int]:
         """Items per value of a facet, under every filter but its own; zeros left out."""
@@ -81,9 +84,9 @@ class Evaluation:
         if group == "drug_class":
             return _named_counts(c.drug_class[mask], c.drug_class_names)
         if group in ("specialty", "state"):
-            lists = c.specialties if group == "specialty" else c.states
-            counts = {value: int(mask[rows].sum()) for value, rows in lists.items()}
-            return {value: n for value, n in counts.items() if n}
+            pairs = c.specialty_pairs if group == "specialty" else c.state_pairs
+            counts = pairs.counts(mask).tolist()
+            return {name: n for name, n in zip(pairs.names, counts, strict=True) if n}
         if group in ("injury_year", "ur_year"):
             return _named_counts(getattr(c, group)[mask], None)
         raise KeyError(group)
@@ -96,18 +99,23 @@ class Evaluation:
         return int(inside.sum())
 
     def ordered_rows(self, ordering: str) -> np.ndarray:
-        """Rows of the matching items in the requested order (SQL ordering's twin)."""
-        c = self.columns
-        rows = np.flatnonzero(self.mask())
-        if ordering == "relevance":
-            keys = (c.positions[rows], c.letter_ids[rows], -self.ranks[rows])
-        else:
-            undated = c.ur_day[rows] == 0
-            if ordering == "oldest":
-                keys = (c.positions[rows], c.letter_ids[rows], c.ur_day[rows], undated)
-            else:
-                keys = (c.positions[rows], -c.letter_ids[rows], -c.ur_day[rows], undated)
-        return rows[np.lexsort(keys)]
+        """Rows of the matching items in the requested order (SQL ordering's twin).
+
+        The whole corpus is sorted once per ordering (`ItemColumns`); a search keeps the
+        rows of that order that it matches, with no sort of its own. By relevance only the
+        ranked rows are sorted; every row of rank 0 keeps the letter order.
+        """
+        c, mask = self.columns, self.mask()
+        if ordering != "relevance":
+            order = c.oldest_first if ordering == "oldest" else c.newest_first
+            return order[mask[order]]
+        ranked = np.flatnonzero(mask & (self.ranks != 0))
+        ranked = ranked[
+            np.lexsort((c.positions[ranked], c.letter_ids[ranked], -self.ranks[ranked]))
+        ]
+        unranked = c.by_letter[(mask & (self.ranks == 0))[c.by_letter]]
+        above = self.ranks[ranked] > 0
+        return np.concatenate([ranked[above], unranked, ranked[~above]])
 
     def _group_mask(self, group: str, values: list) -> np.ndarray | None:
         c = self.columns
@@ -147,12 +155,13 @@ def _ids_named(names: dict[int, str], wanted: list[str] | None) -> list[int]:
 
 
 def _named_counts(values: np.ndarray, names: dict[int, str] | None) -> dict[str, int]:
-    found, counts = np.unique(values, return_counts=True)
+    """Items per value of a small non-negative integer column (one pass, no sort)."""
+    counts = np.bincount(values.astype(np.int64)) if len(values) else np.zeros(0, np.int64)
     result = {}
-    for value, count in zip(found.tolist(), counts.tolist(), strict=True):
+    for value in np.flatnonzero(counts).tolist():
         name = str(value) if names is None else names.get(value, "")
         if value and name:
-            result[name] = count
+            result[name] = int(counts[value])
     return result
 
 

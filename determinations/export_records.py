@@ -1,0 +1,146 @@
+"""Export records, stored compressed: each item's CSV line and JSON object are formatted by
+the database (`export_sql.py`), compressed with zstd and a dictionary trained on this corpus's
+own records (`RecordDictionary`), and read back by id for every export.
+
+Uncompressed, a million items' records are 6 GB that SQLite keeps one to a 4 KB page, more
+than the machine caches beside the rest: an export then waits on the disk for every row.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+import zstandard
+from django.db import connection, transaction
+
+from determinations.export_sql import formatting_sql, ids_param, in_ids, table
+from determinations.models import ExportRecord, RecordDictionary
+from determinations.routing import read_connection
+
+WRITE_CHUNK = 500  # letters per statement
+TRAIN_ON = 1000  # records a dictionary is trained on, once the corpus has that many
+DICTIONARY_BYTES = 32 * 1024
+LEVEL = 3
+FORMATS = ("csv", "json")
+_local = threading.local()  # zstd (de)compressors are not safe to share between threads
+
+
+def write_records(letter_ids: Iterable[int], replace: bool = True) -> None:
+    """(Re)write the export records of every item of these letters (``replace=False``:
+    letters just stored, which have none yet)."""
+    letter_ids = list(letter_ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(letter_ids), WRITE_CHUNK):
+            chunk = ids_param(letter_ids[start : start + WRITE_CHUNK])
+            if replace:
+                cursor.execute(
+                    f"DELETE FROM {table('record')} WHERE item_id IN "
+                    f"(SELECT id FROM {table('item')} WHERE letter_id {in_ids()})",
+                    [chunk],
+                )
+            cursor.execute(formatting_sql("letter_id"), [chunk])
+            formatted = cursor.fetchall()
+            dictionary = _dictionary(formatted)
+            pack = _compressors(dictionary)
+            cursor.executemany(
+                f"INSERT INTO {table('record')} "
+                "(item_id, dictionary_id, csv_record, json_record) VALUES (%s, %s, %s, %s)",
+                [
+                    (pk, dictionary, pack["csv"](csv.encode()), pack["json"](json.encode()))
+                    for pk, csv, json in formatted
+                ],
+            )
+
+
+def stored_records(item_ids: list[int], fmt: str) -> dict[int, str]:
+    """The stored records of ``fmt`` (csv; json and jsonl share the JSON object) of these
+    items, by item id; an item without one is left out."""
+    fmt = "csv" if fmt == "csv" else "json"
+    column = f"{fmt}_record"
+    with read_connection().cursor() as cursor:
+        cursor.execute(
+            f"SELECT item_id, dictionary_id, {column} FROM {table('record')} "
+            f"WHERE item_id {in_ids()}",
+            [ids_param(item_ids)],
+        )
+        rows = cursor.fetchall()
+    unpack: dict = {}
+    records = {}
+    for pk, dictionary, data in rows:
+        if dictionary not in unpack:
+            unpack[dictionary] = _decompressors(dictionary)[fmt]
+        records[pk] = unpack[dictionary](data).decode()
+    return records
+
+
+def formatted_now(item_ids: list[int], fmt: str) -> dict[int, str]:
+    """The records of ``fmt`` of these items, formatted by this query, stored or not.
+
+    For an item whose stored record is missing: every write path stores one, but an export
+    must never leave out an item because one was not.
+    """
+    column = "csv_record" if fmt == "csv" else "json_record"
+    sql = f"SELECT item_id, {column} FROM ({formatting_sql('id')}) AS formatted"
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, [ids_param(item_ids)])
+        return dict(cursor.fetchall())
+
+
+def _dictionary(formatted: list[tuple[int, str, str]]) -> int | None:
+    """The dictionary new records use: the newest, trained now if there is none and the
+    corpus holds enough records to learn from (until then records are compressed alone)."""
+    newest = RecordDictionary.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if newest is not None:
+        return newest
+    stored = list(
+        ExportRecord.objects.filter(dictionary=None).values_list("csv_record", "json_record")[
+            :TRAIN_ON
+        ]
+    )
+    unpack = _decompressors(None)
+    samples = [(unpack["csv"](c), unpack["json"](j)) for c, j in stored]
+    samples += [(csv.encode(), json.encode()) for _, csv, json in formatted]
+    if len(samples) < TRAIN_ON:
+        return None
+    try:
+        trained = [
+            zstandard.train_dictionary(DICTIONARY_BYTES, [sample[n] for sample in samples])
+            for n in range(len(FORMATS))
+        ]
+    except zstandard.ZstdError:  # samples too alike or too few to learn from: try later
+        return None
+    with transaction.atomic():
+        return RecordDictionary.objects.create(
+            csv_dictionary=trained[0].as_bytes(),
+            json_dictionary=trained[1].as_bytes(),
+            trained_on=len(samples),
+        ).pk
+
+
+def _compressors(dictionary: int | None) -> dict:
+    return _codecs(dictionary)[0]
+
+
+def _decompressors(dictionary: int | None) -> dict:
+    return _codecs(dictionary)[1]
+
+
+def _codecs(dictionary: int | None) -> tuple[dict, dict]:
+    """Compress and decompress functions per format for one dictionary (None: none), made
+    once per thread."""
+    codecs = getattr(_local, "codecs", None)
+    if codecs is None:
+        codecs = _local.codecs = {}
+    if dictionary not in codecs:
+        data = {fmt: None for fmt in FORMATS}
+        if dictionary is not None:
+            stored = RecordDictionary.objects.get(pk=dictionary)
+            data = {"csv": bytes(stored.csv_dictionary), "json": bytes(stored.json_dictionary)}
+        compress, decompress = {}, {}
+        for fmt, raw in data.items():
+            trained = zstandard.ZstdCompressionDict(raw) if raw else None
+            compress[fmt] = zstandard.ZstdCompressor(level=LEVEL, dict_data=trained).compress
+            decompress[fmt] = zstandard.ZstdDecompressor(dict_data=trained).decompress
+        codecs[dictionary] = (compress, decompress)
+    return codecs[dictionary]
