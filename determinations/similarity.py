@@ -146,15 +146,16 @@ def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[S
     candidates = (
         DisputedItem.objects.filter(pk__in=_candidate_ids(keys, item.pk))
         .exclude(letter_id=item.letter_id)
-        .select_related("letter", "medication")
+        .values_list("pk", "rationale")
     )
-    scored = [
-        SimilarRationale(other, jaccard(shingles, rationale_shingles(other.rationale)))
-        for other in candidates
-    ]
-    scored = [s for s in scored if s.similarity >= MIN_SIMILARITY]
-    scored.sort(key=lambda s: (-s.similarity, s.item.pk))
-    return scored[:limit]
+    scored = [(jaccard(shingles, rationale_shingles(text)), pk) for pk, text in candidates]
+    closest = sorted(
+        ((score, pk) for score, pk in scored if score >= MIN_SIMILARITY),
+        key=lambda pair: (-pair[0], pair[1]),
+    )[:limit]
+    # only the few shown are loaded whole (candidates were read as bare rationales)
+    shown = DisputedItem.objects.in_bulk([pk for _, pk in closest])
+    return [SimilarRationale(shown[pk], score) for score, pk in closest if pk in shown]
 
 
 def _candidate_ids(keys: list[int], exclude: int) -> list[int]:
