@@ -6,6 +6,7 @@ combinations the page's total, result order and every facet count must agree wit
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from django.db.models import Count
 from django.http import QueryDict
@@ -106,3 +107,13 @@ def test_page_and_facets_agree_with_the_sql_filters(corpus, pairs):
         expected = {row[PATHS[facet.name]]: row["n"] for row in rows}
         shown = {v.value: v.count for v in facet.values if v.count}
         assert shown == expected, facet.name
+
+
+def test_ids_and_ranks_from_the_database_in_any_order():
+    from determinations.search.backends import ids_from_text, ranks_of
+
+    ids = ids_from_text("40,7,12,3")
+    assert ids.tolist() == [40, 7, 12, 3] and ids.dtype == np.int64
+    assert ids_from_text("").tolist() == []
+    assert ranks_of(ids, [(12, 0.5), (40, 2.0), (99, 1.0)]).tolist() == [2.0, 0.0, 0.5, 0.0]
+    assert ranks_of(ids, []).tolist() == [0.0] * 4

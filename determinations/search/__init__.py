@@ -123,10 +123,11 @@ def text_matches(query: SearchQuery, version: str, rank: bool) -> TextMatches | 
             _recent_matches.move_to_end(key)
             return _recent_matches[key]
     ids, ranks = backend().ranked_ids(query, rank=rank)
-    order = np.argsort(np.array(ids, dtype=np.int64), kind="stable")
-    found = TextMatches(
-        np.array(ids, dtype=np.int64)[order], np.array(ranks, dtype=np.float64)[order]
-    )
+    ids, ranks = np.asarray(ids, dtype=np.int64), np.asarray(ranks, dtype=np.float64)
+    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # the databases send them in order
+        order = np.argsort(ids, kind="stable")
+        ids, ranks = ids[order], ranks[order]
+    found = TextMatches(ids, ranks)
     with _recent_lock:
         _recent_matches[key] = found
         while len(_recent_matches) > RECENT_QUERIES:

@@ -52,9 +52,25 @@ class ItemColumns:
     specialties: dict[str, np.ndarray] = field(default_factory=dict)
     medication_names: dict[int, str] = field(default_factory=dict)
     drug_class_names: dict[int, str] = field(default_factory=dict)
+    derived: dict = field(default_factory=dict, repr=False)  # what searches computed once
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def rows_of_ids(self, wanted: np.ndarray) -> np.ndarray:
+        """The row of each wanted item id, -1 for an id not among the columns."""
+        if not len(self.ids):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        inside = (wanted >= 0) & (wanted < len(self._row_of_id))
+        return np.where(inside, self._row_of_id[np.where(inside, wanted, 0)], -1)
+
+    @cached_property
+    def _row_of_id(self) -> np.ndarray:
+        """Row of every id up to the largest (-1 for ids that are gone): a gather instead of
+        a binary search per matched item."""
+        lookup = np.full(int(self.ids.max()) + 1, -1, dtype=np.int64)
+        lookup[self.ids] = np.arange(len(self.ids))
+        return lookup
 
     @cached_property
     def state_pairs(self) -> FactPairs:
@@ -100,9 +116,10 @@ class FactPairs:
         codes = np.repeat(np.arange(len(names)), [len(r) for r in lists])
         return cls(rows, codes, names)
 
-    def counts(self, mask: np.ndarray) -> np.ndarray:
-        """Items under ``mask`` per value, aligned with ``names``."""
-        return np.bincount(self.codes[mask[self.rows]], minlength=len(self.names))
+    def counts(self, mask: np.ndarray | None) -> np.ndarray:
+        """Items under ``mask`` (None: all) per value, aligned with ``names``."""
+        codes = self.codes if mask is None else self.codes[mask[self.rows]]
+        return np.bincount(codes, minlength=len(self.names))
 
 
 _cache: ItemColumns | None = None

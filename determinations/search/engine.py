@@ -53,8 +53,9 @@ class Evaluation:
         self.ranks = np.zeros(len(columns), dtype=np.float64)
         self.masks: dict[str, np.ndarray] = {}
         self._combined: dict[str, np.ndarray] = {}
+        self._ages: np.ndarray | None = None
         if text is not None:
-            rows = _rows_of_ids(columns.ids, text.ids)
+            rows = columns.rows_of_ids(text.ids)
             self.masks["q"] = _mask_of_rows(len(columns), rows.compress(rows >= 0))
             self.ranks[rows[rows >= 0]] = text.ranks[rows >= 0]
         for group, names in GROUPS.items():
@@ -75,28 +76,23 @@ class Evaluation:
 
     def counts(self, group: str) -> dict[str, int]:
         """Items per value of a facet, under every filter but its own; zeros left out."""
-        mask, c = self.mask(skip=group), self.columns
-        if group in _CODED:
-            attribute, vocabulary = _CODED[group]
-            return _named_counts(getattr(c, attribute)[mask], dict(enumerate(vocabulary)))
-        if group == "medication":
-            return _named_counts(c.medication[mask], c.medication_names)
-        if group == "drug_class":
-            return _named_counts(c.drug_class[mask], c.drug_class_names)
-        if group in ("specialty", "state"):
-            pairs = c.specialty_pairs if group == "specialty" else c.state_pairs
-            counts = pairs.counts(mask).tolist()
-            return {name: n for name, n in zip(pairs.names, counts, strict=True) if n}
-        if group in ("injury_year", "ur_year"):
-            return _named_counts(getattr(c, group)[mask], None)
-        raise KeyError(group)
+        if any(other != group for other in self.masks):
+            return value_counts(self.columns, group, self.mask(skip=group))
+        # no other filter: the corpus's own counts, the same for every such page
+        cached = self.columns.derived.setdefault("counts", {})
+        if group not in cached:
+            cached[group] = value_counts(self.columns, group, None)
+        return cached[group]
 
     def age_band_count(self, low: int | None, high: int | None) -> int:
-        ages = self.columns.age[self.mask(skip="age")]
-        inside = ages >= (0 if low is None else low)
-        if high is not None:
-            inside &= ages <= high
-        return int(inside.sum())
+        if self._ages is None:  # items per age, shifted by one (-1 is "not stated")
+            ages = self.columns.age
+            if any(other != "age" for other in self.masks):
+                ages = ages[self.mask(skip="age")]
+            self._ages = np.bincount(ages.astype(np.int64) + 1)
+        start = (0 if low is None else low) + 1
+        stop = len(self._ages) if high is None else high + 2
+        return int(self._ages[start:stop].sum())
 
     def ordered_rows(self, ordering: str) -> np.ndarray:
         """Rows of the matching items in the requested order (SQL ordering's twin).
@@ -145,6 +141,26 @@ class Evaluation:
         return known
 
 
+def value_counts(columns: ItemColumns, group: str, mask: np.ndarray | None) -> dict[str, int]:
+    """Items per value of a facet among the rows of ``mask`` (None: every row)."""
+    c = columns
+    if group in ("specialty", "state"):
+        pairs = c.specialty_pairs if group == "specialty" else c.state_pairs
+        counts = pairs.counts(mask).tolist()
+        return {name: n for name, n in zip(pairs.names, counts, strict=True) if n}
+    if group in _CODED:
+        attribute, vocabulary = _CODED[group]
+        column, names = getattr(c, attribute), dict(enumerate(vocabulary))
+    elif group in ("medication", "drug_class"):
+        column = c.medication if group == "medication" else c.drug_class
+        names = c.medication_names if group == "medication" else c.drug_class_names
+    elif group in ("injury_year", "ur_year"):
+        column, names = getattr(c, group), None
+    else:
+        raise KeyError(group)
+    return _named_counts(column if mask is None else column[mask], names)
+
+
 def _one_of(column: np.ndarray, codes: list[int]) -> np.ndarray | None:
     return np.isin(column, codes) if codes else None
 
@@ -169,11 +185,3 @@ def _mask_of_rows(size: int, rows: np.ndarray) -> np.ndarray:
     mask = np.zeros(size, dtype=bool)
     mask[rows] = True
     return mask
-
-
-def _rows_of_ids(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Row of each wanted id in the sorted ``ids``, -1 where absent."""
-    rows = np.searchsorted(ids, wanted)
-    rows[rows >= len(ids)] = 0
-    found = ids[rows] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
-    return np.where(found, rows, -1)

@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 
 from determinations.routing import read_connection
 from determinations.search import backends
-from determinations.search.backends import MARK_END, MARK_START, ids_from_text
+from determinations.search.backends import MARK_END, MARK_START, ids_from_text, ranks_of
 from determinations.search.query import SearchQuery
 
 ITEMS = "determinations_disputeditem"
@@ -98,8 +98,8 @@ class PostgresBackend:
                 "WHERE item_id = ANY(%s)",
                 [websearch, newest],
             )
-            ranks = dict(cursor.fetchall())
-        return ids, np.array([ranks.get(pk, 0.0) for pk in ids.tolist()])
+            ranked = cursor.fetchall()
+        return ids, ranks_of(ids, ranked)
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids:

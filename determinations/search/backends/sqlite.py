@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 
 from determinations.routing import read_connection
 from determinations.search import backends
-from determinations.search.backends import MARK_END, MARK_START, ids_from_text
+from determinations.search.backends import MARK_END, MARK_START, ids_from_text, ranks_of
 from determinations.search.query import SearchQuery, Term
 
 ITEMS = "determinations_disputeditem"
@@ -97,8 +97,8 @@ class SqliteBackend:
                 f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {where} AND rowid >= %s",
                 [*params, newest],
             )
-            ranks = dict(cursor.fetchall())
-        return ids, np.array([ranks.get(pk, 0.0) for pk in ids.tolist()])
+            ranked = cursor.fetchall()
+        return ids, ranks_of(ids, ranked)
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids or not query.groups:
