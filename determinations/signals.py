@@ -69,6 +69,6 @@ def rewrite_records_of_renamed(sender, instance, created: bool, **kwargs) -> Non
 def _letters_showing(instance) -> set[int]:
     if isinstance(instance, Medication | DrugClass):
         field = "medication" if isinstance(instance, Medication) else "drug_class"
-        items = DisputedItem.objects.filter(**{field: instance})
+        items = DisputedItem.objects.filter(**{field: instance}).order_by()
         return set(items.values_list("letter_id", flat=True))
     return set(instance.letters.values_list("pk", flat=True))

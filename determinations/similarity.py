@@ -112,7 +112,9 @@ def index_items(items: Iterable[tuple[int, str]]) -> None:
 def index_letters(letter_ids: list[int]) -> None:
     """(Re)write the band keys of every item of these letters."""
     index_items(
-        DisputedItem.objects.filter(letter_id__in=letter_ids).values_list("pk", "rationale")
+        DisputedItem.objects.filter(letter_id__in=letter_ids)
+        .order_by()
+        .values_list("pk", "rationale")
     )
 
 
@@ -146,6 +148,7 @@ def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[S
     candidates = (
         DisputedItem.objects.filter(pk__in=_candidate_ids(keys, item.pk))
         .exclude(letter_id=item.letter_id)
+        .order_by()  # the items' default order would join every candidate's letter
         .values_list("pk", "rationale")
     )
     scored = [(jaccard(shingles, rationale_shingles(text)), pk) for pk, text in candidates]
