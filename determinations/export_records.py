@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import zstandard
 from django.db import connection, transaction
 
-from determinations.export_sql import formatting_sql, ids_param, in_ids, table
+from determinations.export_sql import formatting_sql, ids_param, in_ids, table, wanted
 from determinations.models import ExportRecord, RecordDictionary
 from determinations.routing import read_connection
 
@@ -36,7 +36,8 @@ def write_records(letter_ids: Iterable[int], replace: bool = True) -> None:
             if replace:
                 cursor.execute(
                     f"DELETE FROM {table('record')} WHERE item_id IN "
-                    f"(SELECT id FROM {table('item')} WHERE letter_id {in_ids()})",
+                    f"(SELECT i.id FROM {wanted()} JOIN {table('item')} i "
+                    "ON i.letter_id = wanted.value)",
                     [chunk],
                 )
             cursor.execute(formatting_sql("letter_id"), [chunk])

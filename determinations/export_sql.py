@@ -30,6 +30,7 @@ _DIALECTS = {
         "object": "json_object({0})",
         "embedded_list": "json({0})",  # text from the CTE back to JSON, not a string
         "in_ids": "IN (SELECT value FROM json_each(%s))",
+        "wanted": "json_each(%s) AS wanted",
     },
     "postgresql": {
         "date": "to_char({0}, 'YYYY-MM-DD')",
@@ -43,6 +44,7 @@ _DIALECTS = {
         "object": "json_build_object({0})::text",
         "embedded_list": "{0}",
         "in_ids": "= ANY(%s::bigint[])",
+        "wanted": "unnest(%s::bigint[]) AS wanted(value)",
     },
 }
 
@@ -56,6 +58,11 @@ def formatting_sql(by: str) -> str:
 def in_ids() -> str:
     """`column <in_ids>` tests a column against the one `ids_param` parameter."""
     return _DIALECTS[connection.vendor]["in_ids"]
+
+
+def wanted() -> str:
+    """A FROM item naming the ids of the one `ids_param` parameter `wanted.value`."""
+    return _DIALECTS[connection.vendor]["wanted"]
 
 
 def table(name: str) -> str:
@@ -101,11 +108,13 @@ def _formatting_sql(dialect: dict, by: str) -> str:
     json_record = dialect["object"].format(pairs)
     t = _tables()
     return (
+        # Driven from the wanted ids: right after a bulk load the planner's statistics are
+        # stale, and with `i.letter_id = ANY(...)` it scanned every item for each batch.
         f"WITH r AS MATERIALIZED (SELECT {values}{joined_lists} "
-        f"FROM {t['item']} i JOIN {t['letter']} l ON l.id = i.letter_id "
+        f"FROM {dialect['wanted']} JOIN {t['item']} i ON i.{by} = wanted.value "
+        f"JOIN {t['letter']} l ON l.id = i.letter_id "
         f"LEFT JOIN {t['medication']} m ON m.id = i.medication_id "
-        f"LEFT JOIN {t['drug_class']} c ON c.id = i.drug_class_id "
-        f"WHERE i.{by} {dialect['in_ids']}) "
+        f"LEFT JOIN {t['drug_class']} c ON c.id = i.drug_class_id) "
         f"SELECT r.item_id, {csv_record} AS csv_record, {json_record} AS json_record FROM r"
     )
 

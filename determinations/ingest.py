@@ -78,7 +78,10 @@ def ingest_paths(
         for results in read_all(batches):
             _store_batch(results, seen, lookups, report)
             if report.new - merged_at >= similarity.MERGE_EVERY:
+                # Also new statistics: planned for the tables as they were, PostgreSQL
+                # scanned every item for each batch once they had grown tenfold.
                 similarity.merge_staged_bands()
+                backend().refresh_statistics()
                 merged_at = report.new
             if progress:
                 progress(len(results))

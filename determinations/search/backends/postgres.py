@@ -16,11 +16,13 @@ ITEMS = "determinations_disputeditem"
 SEARCH = "determinations_item_search"
 TSQUERY = "websearch_to_tsquery('english', %s)"
 # Label and medication names weigh most (A), rationale and guidelines next (B), summary least (C).
-# A letter's summary is parsed once, not once per item.
+# A letter's summary is parsed once, not once per item; the statement is driven from the
+# letters' ids (after a bulk load, stale statistics made `letter_id = ANY(...)` scan them all).
 _INDEX_SQL = f"""
 WITH summary AS MATERIALIZED (
     SELECT id, setweight(to_tsvector('english', summary), 'C') AS vector
-    FROM determinations_letter WHERE id = ANY(%(letters)s::bigint[])
+    FROM unnest(%(letters)s::bigint[]) AS wanted(letter_id)
+    JOIN determinations_letter ON id = wanted.letter_id
 )
 INSERT INTO {SEARCH} (item_id, search_vector)
 SELECT i.id,
@@ -31,8 +33,9 @@ SELECT i.id,
     || setweight(to_tsvector('english',
         i.claims_administrator_guideline || ' ' || i.reviewer_guideline), 'B')
     || summary.vector
-FROM {ITEMS} AS i JOIN summary ON summary.id = i.letter_id
-WHERE i.letter_id = ANY(%(letters)s::bigint[])
+FROM unnest(%(letters)s::bigint[]) AS wanted(letter_id)
+JOIN {ITEMS} AS i ON i.letter_id = wanted.letter_id
+JOIN summary ON summary.id = i.letter_id
 ON CONFLICT (item_id) DO UPDATE SET search_vector = EXCLUDED.search_vector
 """
 _MATCHES = f"SELECT item_id FROM {SEARCH} WHERE search_vector @@ {TSQUERY}"
