@@ -49,6 +49,7 @@ def measure(repeats: int) -> dict:
 
     search = [cold(f"/?{q}") for q in QUERIES for _ in range(repeats)]
     figures |= _percentiles("search", search)
+
     def count_every_facet() -> None:
         columns.derived.clear()  # the unfiltered counts are kept per corpus version: recount
         evaluation = Evaluation(columns, {}, None)
