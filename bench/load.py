@@ -146,11 +146,12 @@ def _serve(port: int, workers: int) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "imrsite.settings.prod",
         "DJANGO_SSL_REDIRECT": "0",
     }
+    # gunicorn.conf.py (the documented deployment) applies; the command line sets the rest.
+    # Its access log goes to stdout, which is dropped here; errors still show on stderr.
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "imrsite.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120", "--log-level",
-         "warning"],
-        cwd=ROOT, env=env,
+         f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
 
 
