@@ -117,9 +117,16 @@ def _run(env: dict[str, str], *args: str) -> str:
 
 
 def _print(figures: dict) -> None:
-    width = max(map(len, figures))
-    for name, value in figures.items():
+    """One line a figure; breakdowns (dicts) after them, one indented line an entry."""
+    scalars = {k: v for k, v in figures.items() if not isinstance(v, dict)}
+    breakdowns = {k: v for k, v in figures.items() if isinstance(v, dict)}
+    width = max([*map(len, scalars), *(len(k) + 2 for b in breakdowns.values() for k in b)])
+    for name, value in scalars.items():
         print(f"{name:<{width}}  {value}")
+    for name, breakdown in breakdowns.items():
+        print(name)
+        for key, value in breakdown.items():
+            print(f"  {key:<{width - 2}}  {value}")
 
 
 if __name__ == "__main__":

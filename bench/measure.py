@@ -47,8 +47,8 @@ def measure(repeats: int) -> dict:
         forget_recent_matches()
         return _timed(client, url)
 
-    search = [cold(f"/?{q}") for q in QUERIES for _ in range(repeats)]
-    figures |= _percentiles("search", search)
+    by_query = {q: [cold(f"/?{q}") for _ in range(repeats)] for q in QUERIES}
+    figures |= _percentiles("search", [t for times in by_query.values() for t in times])
 
     def count_every_facet() -> None:
         columns.derived.clear()  # the unfiltered counts are kept per corpus version: recount
@@ -67,6 +67,9 @@ def measure(repeats: int) -> dict:
     figures |= _percentiles("compare_page", compare)
     insights = [cold(f"/insights/?{q}") for q in QUERIES[:5] for _ in range(max(2, repeats // 2))]
     figures |= _percentiles("insights_page", insights)
+    figures["search_p95_ms_by_query"] = {
+        q or "(front page)": _percentiles("", times)["_p95_ms"] for q, times in by_query.items()
+    }
     return figures
 
 

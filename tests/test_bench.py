@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from bench.measure import QUERIES
 from tests.letters import ROOT
 
 LETTERS = 10_000
@@ -36,6 +37,8 @@ def test_the_benchmark_runs_end_to_end():
     assert figures["export_rows"] == figures["items"] > LETTERS
     for name in ["search", "facet_counts", "letter_page", "compare_page", "insights_page"]:
         assert 0 < figures[f"{name}_p50_ms"] <= figures[f"{name}_p95_ms"]
+    by_query = figures["search_p95_ms_by_query"]
+    assert len(by_query) == len(QUERIES) and all(p95 > 0 for p95 in by_query.values())
     for name in [
         "ingest_letters_per_s",
         "database_mb",
