@@ -120,13 +120,14 @@ def _print(figures: dict) -> None:
     """One line a figure; breakdowns (dicts) after them, one indented line an entry."""
     scalars = {k: v for k, v in figures.items() if not isinstance(v, dict)}
     breakdowns = {k: v for k, v in figures.items() if isinstance(v, dict)}
-    width = max([*map(len, scalars), *(len(k) + 2 for b in breakdowns.values() for k in b)])
+    width = max(map(len, scalars))
     for name, value in scalars.items():
         print(f"{name:<{width}}  {value}")
     for name, breakdown in breakdowns.items():
         print(name)
+        key_width = max(map(len, breakdown))
         for key, value in breakdown.items():
-            print(f"  {key:<{width - 2}}  {value}")
+            print(f"  {key:<{key_width}}  {value}")
 
 
 if __name__ == "__main__":
