@@ -14,3 +14,19 @@ graceful_timeout = 30
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Load the search columns before the worker accepts requests (`IMR_WARM_COLUMNS=0` to
+    skip): otherwise the first search of every new worker waits for them. A failure here
+    (the database not up yet) is logged, and the first request loads them instead."""
+    if os.environ.get("IMR_WARM_COLUMNS", "1") == "0":
+        return
+    from determinations.search.columns import warm_columns
+
+    try:
+        columns = warm_columns()
+    except Exception:
+        worker.log.exception("search columns not loaded at start; the first search will load them")
+    else:
+        worker.log.info("search columns loaded: %d items", len(columns))

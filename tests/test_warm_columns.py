@@ -1,0 +1,66 @@
+"""gunicorn workers load the search columns before their first request (gunicorn.conf.py)."""
+
+from __future__ import annotations
+
+import logging
+import runpy
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+
+from determinations.ingest import ingest_paths
+from determinations.models import DisputedItem
+from determinations.search import columns as search_columns
+from tests import letters
+from tests.letters import ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+class Worker:
+    log = logging.getLogger("gunicorn.test")
+
+
+def post_worker_init():
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"]
+
+
+@pytest.fixture
+def fresh_process(monkeypatch):
+    """No columns in memory, as in a worker that was just started."""
+    monkeypatch.setattr(search_columns, "_cache", None)
+    ingest_paths([letters.SAMPLE_CORPUS])
+
+
+def test_warming_builds_every_derived_array_once(fresh_process):
+    columns = search_columns.warm_columns()
+
+    assert len(columns) == DisputedItem.objects.count() > 0
+    assert set(search_columns.WARMED) <= set(vars(columns))
+    assert search_columns.item_columns() is columns
+
+
+def test_the_worker_hook_loads_the_columns(fresh_process, caplog):
+    with caplog.at_level(logging.INFO, logger="gunicorn.test"):
+        post_worker_init()(Worker())
+
+    assert search_columns._cache is not None and "newest_first" in vars(search_columns._cache)
+    assert f"search columns loaded: {DisputedItem.objects.count()} items" in caplog.text
+
+
+def test_the_worker_hook_can_be_turned_off(fresh_process, monkeypatch):
+    monkeypatch.setenv("IMR_WARM_COLUMNS", "0")
+    post_worker_init()(Worker())
+
+    assert search_columns._cache is None
+
+
+def test_a_database_error_at_start_leaves_loading_to_the_first_request(fresh_process, caplog):
+    broken = mock.patch.object(search_columns, "load_columns", side_effect=DatabaseError("down"))
+    with broken, caplog.at_level(logging.ERROR, logger="gunicorn.test"):
+        post_worker_init()(Worker())  # does not raise: the worker still starts
+
+    assert "the first search will load them" in caplog.text
+    assert search_columns._cache is None
+    assert len(search_columns.item_columns()) == DisputedItem.objects.count()
