@@ -14,7 +14,7 @@ from django.http import QueryDict
 
 from determinations.models import DisputedItem
 from determinations.search import backends
-from determinations.search.backends import backend
+from determinations.search.backends import ascending, backend
 from determinations.search.columns import item_columns
 from determinations.search.engine import Evaluation, TextMatches
 from determinations.search.facets import Facet, range_facets, value_facets
@@ -124,7 +124,7 @@ def text_matches(query: SearchQuery, version: str, rank: bool) -> TextMatches | 
             return _recent_matches[key]
     ids, ranks = backend().ranked_ids(query, rank=rank)
     ids, ranks = np.asarray(ids, dtype=np.int64), np.asarray(ranks, dtype=np.float64)
-    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # the databases send them in order
+    if not ascending(ids):  # the databases send them in order; sort only if not
         order = np.argsort(ids, kind="stable")
         ids, ranks = ids[order], ranks[order]
     found = TextMatches(ids, ranks)

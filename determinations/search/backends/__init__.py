@@ -55,12 +55,17 @@ def ids_from_text(text: str) -> np.ndarray:
     return np.fromstring(text, dtype=np.int64, sep=",") if text else np.array([], dtype=np.int64)
 
 
+def ascending(ids: np.ndarray) -> bool:
+    """Whether ``ids`` are strictly increasing (as both databases send matches)."""
+    return len(ids) < 2 or bool((ids[1:] > ids[:-1]).all())
+
+
 def ranks_of(ids: np.ndarray, ranked: list[tuple[int, float]]) -> np.ndarray:
     """The rank of each of ``ids`` from the (id, rank) pairs of the ranked few, else 0."""
     ranks = np.zeros(len(ids), dtype=np.float64)
     if ranked and len(ids):
         wanted, scores = (np.array(column) for column in zip(*ranked, strict=True))
-        in_order = len(ids) < 2 or bool((ids[1:] > ids[:-1]).all())
+        in_order = ascending(ids)
         order = np.arange(len(ids)) if in_order else np.argsort(ids, kind="stable")
         at = order[
             np.clip(
