@@ -89,6 +89,17 @@ def test_an_excluded_word_removes_exactly_the_items_it_matches(corpus):
         assert with_exclusion == sorted(set(labels(f"q={query}")) - set(labels(f"q={excluded}")))
 
 
+def test_or_joins_only_its_neighbours_and_every_group_must_match(corpus):
+    # `websearch_to_tsquery` alone reads "a b OR c" as "(a AND b) OR c"; SPEC's web-search
+    # syntax means "a AND (b OR c)", on both databases.
+    either = set(labels("q=zanaflex")) | set(labels("q=skelaxin"))
+    with_word = labels("q=dose zanaflex OR skelaxin")
+    assert with_word == sorted(either & set(labels("q=dose")))
+    assert with_word != sorted(either)  # the word narrows: the case is not vacuous
+    excluded = labels("q=zanaflex OR skelaxin -metaxalone")
+    assert excluded == sorted(either - set(labels("q=metaxalone")))
+
+
 def test_stemming_matches_other_forms_of_a_word(corpus):
     assert labels("q=exacerbations") == labels("q=exacerbation")
     assert "Flexeril" in labels("q=exacerbation")

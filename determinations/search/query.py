@@ -37,6 +37,10 @@ class Term:
     def is_phrase(self) -> bool:
         return len(self.words) > 1
 
+    def to_websearch(self) -> str:
+        text = " ".join(self.words)
+        return f'"{text}"' if self.is_phrase else text
+
 
 @dataclass
 class SearchQuery:
@@ -55,8 +59,8 @@ class SearchQuery:
 
     def to_websearch(self) -> str:
         """The query in `websearch_to_tsquery` syntax, without the dropped words."""
-        parts = [" OR ".join(_websearch_term(term) for term in group) for group in self.groups]
-        parts += [f"-{_websearch_term(term)}" for term in self.excluded]
+        parts = [" OR ".join(term.to_websearch() for term in group) for group in self.groups]
+        parts += [f"-{term.to_websearch()}" for term in self.excluded]
         return " ".join(parts)
 
 
@@ -91,8 +95,3 @@ def _term(text: str, is_phrase: bool) -> Term | None:
     if not words or all(word in STOP_WORDS for word in words):
         return None
     return Term(words)
-
-
-def _websearch_term(term: Term) -> str:
-    text = " ".join(term.words)
-    return f'"{text}"' if term.is_phrase else text

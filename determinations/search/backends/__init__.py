@@ -6,6 +6,8 @@ restrict a queryset to a query's matches, rank them and cut snippets.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -20,6 +22,18 @@ MARK_START, MARK_END = "\x02", "\x03"
 # Ranking reads every match; past this many, only the newest matches are ranked and the
 # rest follow unranked (the page says so). Broad words match most items of a corpus.
 RANK_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class ItemScope:
+    """Some items by id: every id above ``after``, and the ids ``among``."""
+
+    after: int = 0
+    among: tuple[int, ...] = ()
+
+
+# (item ids, word numbers): item ``ids[k]`` holds the word numbered ``numbers[k]``.
+WordPairs = tuple[np.ndarray, np.ndarray]
 
 
 class SearchBackend(Protocol):
@@ -45,8 +59,23 @@ class SearchBackend(Protocol):
     def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Every item matching ``query`` with its rank (0.0 unless ``rank``), in one query."""
 
+    def matching_ids(self, query: SearchQuery, scope: ItemScope) -> np.ndarray:
+        """The items of ``scope`` matching ``query`` (sorted ids)."""
+
+    def rank_items(self, item_ids: list[int], query: SearchQuery) -> list[tuple[int, float]]:
+        """(id, rank) of those of ``item_ids`` that match ``query`` (more may come back)."""
+
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         """A passage of each item's rationale with the matches between MARK_START/MARK_END."""
+
+    def lexemes(self, words: list[str]) -> dict[str, list[str]]:
+        """Each query word as this database's index stores it (several for "post-op")."""
+
+    def frequent_words(self, min_items: int) -> list[str]:
+        """Indexed words (normalized) held by about ``min_items`` items or more."""
+
+    def items_with_words(self, words: list[str], scope: ItemScope) -> Iterator[WordPairs]:
+        """Which items of ``scope`` hold which of ``words`` (numbered from 0), in chunks."""
 
 
 def ids_from_text(text: str) -> np.ndarray:

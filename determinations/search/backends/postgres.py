@@ -1,6 +1,9 @@
-"""PostgreSQL: a weighted `tsvector` per item (GIN index), `websearch_to_tsquery`, `ts_rank_cd`."""
+"""PostgreSQL: a weighted `tsvector` per item (GIN index), `websearch_to_tsquery` per term,
+`ts_rank_cd`."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 from django.db import connection
@@ -9,12 +12,19 @@ from django.db.models.expressions import RawSQL
 
 from determinations.routing import read_connection
 from determinations.search import backends
-from determinations.search.backends import MARK_END, MARK_START, ids_from_text, ranks_of
+from determinations.search.backends import (
+    MARK_END,
+    MARK_START,
+    ItemScope,
+    WordPairs,
+    ids_from_text,
+    ranks_of,
+)
 from determinations.search.query import SearchQuery
 
 ITEMS = "determinations_disputeditem"
 SEARCH = "determinations_item_search"
-TSQUERY = "websearch_to_tsquery('english', %s)"
+TERM = "websearch_to_tsquery('english', %s)"
 # Label and medication names weigh most (A), rationale and guidelines next (B), summary least (C).
 # A letter's summary is parsed once, not once per item; the statement is driven from the
 # letters' ids (after a bulk load, stale statistics made `letter_id = ANY(...)` scan them all).
@@ -38,9 +48,21 @@ JOIN {ITEMS} AS i ON i.letter_id = wanted.letter_id
 JOIN summary ON summary.id = i.letter_id
 ON CONFLICT (item_id) DO UPDATE SET search_vector = EXCLUDED.search_vector
 """
-_MATCHES = f"SELECT item_id FROM {SEARCH} WHERE search_vector @@ {TSQUERY}"
+_MATCHES = f"SELECT item_id FROM {SEARCH} WHERE search_vector @@ {{tsquery}}"
 # Many ids travel far faster as one text value than as one row each (3x at 100k matches).
 _MATCHED_IDS = f"SELECT coalesce(string_agg(item_id::text, ','), '') FROM ({_MATCHES}) AS m"
+# Each (item, word) pair of the given items whose vector holds one of the given lexemes, as
+# "item,word number" text (one value: see _MATCHED_IDS).
+_WORD_PAIRS = f"""
+SELECT coalesce(string_agg(s.item_id::text || ',' || w.n::text, ','), '')
+FROM {SEARCH} s
+CROSS JOIN LATERAL unnest(tsvector_to_array(s.search_vector)) AS l(lexeme)
+JOIN unnest(%(words)s::text[]) WITH ORDINALITY AS w(word, n) ON w.word = l.lexeme
+WHERE {{scope}}
+"""
+# Counting every lexeme reads every vector; a sample of this many items finds the frequent ones.
+WORD_SAMPLE = 50_000
+PAIRS_CHUNK = 100_000  # item ids per statement when pairing the whole table
 _HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20, "
     'ShortWord=2, MaxFragments=2, FragmentDelimiter=" ... "'
@@ -73,44 +95,124 @@ class PostgresBackend:
                 cursor.execute("VACUUM (ANALYZE) determinations_rationaleband")
 
     def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
-        condition = RawSQL(f"{ITEMS}.id IN ({_MATCHES})", [query.to_websearch()], BooleanField())
-        return items.filter(condition)
+        tsquery, params = _tsquery(query)
+        matches = _MATCHES.format(tsquery=tsquery)
+        return items.filter(RawSQL(f"{ITEMS}.id IN ({matches})", params, BooleanField()))
 
     def ranked(self, items: QuerySet, query: SearchQuery) -> QuerySet:
+        tsquery, params = _tsquery(query)
         rank = RawSQL(
-            f"(SELECT ts_rank_cd(s.search_vector, {TSQUERY}) FROM {SEARCH} s "
+            f"(SELECT ts_rank_cd(s.search_vector, {tsquery}) FROM {SEARCH} s "
             f"WHERE s.item_id = {ITEMS}.id)",
-            [query.to_websearch()],
+            params,
             FloatField(),
         )
         return items.annotate(rank=rank)
 
     def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        websearch = query.to_websearch()
+        tsquery, params = _tsquery(query)
         with read_connection().cursor() as cursor:
-            cursor.execute(_MATCHED_IDS, [websearch])
+            cursor.execute(_MATCHED_IDS.format(tsquery=tsquery), params)
             ids = ids_from_text(cursor.fetchone()[0])
-            if not rank or not len(ids):
-                return ids, np.zeros(len(ids))
-            # Ranking reads every matching vector: only the newest RANK_LIMIT matches are
-            # ranked, fetched by primary key (the planner cannot estimate `@@` and would
-            # otherwise recheck every match).
-            newest = np.sort(ids)[-backends.RANK_LIMIT :].tolist()
+        if not rank or not len(ids):
+            return ids, np.zeros(len(ids))
+        # Ranking reads every matching vector: only the newest RANK_LIMIT matches are ranked,
+        # fetched by primary key (the planner cannot estimate `@@` and would otherwise
+        # recheck every match).
+        newest = np.sort(ids)[-backends.RANK_LIMIT :].tolist()
+        return ids, ranks_of(ids, self.rank_items(newest, query))
+
+    def matching_ids(self, query: SearchQuery, scope: ItemScope) -> np.ndarray:
+        # One statement per part of the scope, each driven by the primary key: a scope is
+        # a few recent items, and a broad word's index entries would read most of the table.
+        tsquery, params = _tsquery(query)
+        matches = _MATCHES.format(tsquery=tsquery)
+        parts = [("item_id > %s", scope.after)]
+        if scope.among:
+            parts.append(("item_id = ANY(%s)", list(scope.among)))
+        found = []
+        with read_connection().cursor() as cursor:
+            for condition, value in parts:
+                cursor.execute(
+                    f"SELECT coalesce(string_agg(item_id::text, ','), '') "
+                    f"FROM ({matches} AND {condition}) AS m",
+                    [*params, value],
+                )
+                found.append(ids_from_text(cursor.fetchone()[0]))
+        return np.unique(np.concatenate(found))
+
+    def rank_items(self, item_ids: list[int], query: SearchQuery) -> list[tuple[int, float]]:
+        if not item_ids:
+            return []
+        tsquery, params = _tsquery(query)
+        with read_connection().cursor() as cursor:
             cursor.execute(
-                f"SELECT item_id, ts_rank_cd(search_vector, {TSQUERY}) FROM {SEARCH} "
+                f"SELECT item_id, ts_rank_cd(search_vector, {tsquery}) FROM {SEARCH} "
                 "WHERE item_id = ANY(%s)",
-                [websearch, newest],
+                [*params, list(item_ids)],
             )
-            ranked = cursor.fetchall()
-        return ids, ranks_of(ids, ranked)
+            return cursor.fetchall()
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids:
             return {}
+        tsquery, params = _tsquery(query)
         with read_connection().cursor() as cursor:
             cursor.execute(
-                f"SELECT id, ts_headline('english', rationale, {TSQUERY}, %s) "
+                f"SELECT id, ts_headline('english', rationale, {tsquery}, %s) "
                 f"FROM {ITEMS} WHERE id = ANY(%s)",
-                [query.to_websearch(), _HEADLINE_OPTIONS, list(item_ids)],
+                [*params, _HEADLINE_OPTIONS, list(item_ids)],
             )
             return dict(cursor.fetchall())
+
+    def lexemes(self, words: list[str]) -> dict[str, list[str]]:
+        if not words:
+            return {}
+        with read_connection().cursor() as cursor:
+            cursor.execute(
+                "SELECT w, tsvector_to_array(to_tsvector('english', w)) "
+                "FROM unnest(%s::text[]) AS w",
+                [list(words)],
+            )
+            return dict(cursor.fetchall())
+
+    def frequent_words(self, min_items: int) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {SEARCH}")
+            share = min(1.0, WORD_SAMPLE / max(cursor.fetchone()[0], 1))
+            vectors = f"SELECT search_vector FROM {SEARCH}"
+            if share < 1.0:  # whole pages at random: the sample's counts scale to the table's
+                vectors += f" TABLESAMPLE SYSTEM ({share * 100:.6f})"
+            cursor.execute(
+                "SELECT word FROM ts_stat(%s) WHERE ndoc >= %s ORDER BY ndoc DESC, word",
+                [vectors, min_items * share],
+            )
+            return [word for (word,) in cursor.fetchall()]
+
+    def items_with_words(self, words: list[str], scope: ItemScope) -> Iterator[WordPairs]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT coalesce(max(item_id), 0) FROM {SEARCH}")
+            last = cursor.fetchone()[0]
+            parts = [
+                (
+                    "s.item_id > %(start)s AND s.item_id <= %(stop)s",
+                    {"start": start, "stop": min(start + PAIRS_CHUNK, last)},
+                )
+                for start in range(scope.after, last, PAIRS_CHUNK)
+            ]
+            if scope.among:
+                parts.append(("s.item_id = ANY(%(among)s)", {"among": list(scope.among)}))
+            for condition, params in parts:
+                cursor.execute(_WORD_PAIRS.format(scope=condition), {"words": words, **params})
+                pairs = ids_from_text(cursor.fetchone()[0]).reshape(-1, 2)
+                yield pairs[:, 0], pairs[:, 1] - 1
+
+
+def _tsquery(query: SearchQuery) -> tuple[str, list[str]]:
+    """The query as a `tsquery` expression and its parameters: each term normalized by
+    `websearch_to_tsquery`, joined with explicit AND, OR and NOT so that every group must
+    match (`websearch_to_tsquery` of the whole text reads `a b OR c` as `(a & b) | c`)."""
+    groups = ["(" + " || ".join(TERM for _ in group) + ")" for group in query.groups]
+    excluded = [f"!!{TERM}" for _ in query.excluded]
+    terms = [term for group in query.groups for term in group] + query.excluded
+    return "(" + " && ".join(groups + excluded) + ")", [term.to_websearch() for term in terms]

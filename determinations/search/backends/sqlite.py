@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 import numpy as np
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
@@ -9,11 +12,19 @@ from django.db.models.expressions import RawSQL
 
 from determinations.routing import read_connection
 from determinations.search import backends
-from determinations.search.backends import MARK_END, MARK_START, ids_from_text, ranks_of
+from determinations.search.backends import (
+    MARK_END,
+    MARK_START,
+    ItemScope,
+    WordPairs,
+    ids_from_text,
+    ranks_of,
+)
 from determinations.search.query import SearchQuery, Term
 
 ITEMS = "determinations_disputeditem"
 FTS = "determinations_item_fts"
+TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0003 made the table
 # Column weights for bm25(): names (A), rationale (B), guidelines (B), summary (C).
 _BM25 = f"bm25({FTS}, 10.0, 4.0, 4.0, 1.0)"
 _INSERT_SQL = f"""
@@ -79,26 +90,30 @@ class SqliteBackend:
         )
 
     def ranked_ids(self, query: SearchQuery, rank: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        if not query.groups:  # only exclusions: every other item matches, unranked
-            unmatched = f"id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
-            ids = _ids(f"SELECT id AS rowid FROM {ITEMS} WHERE {unmatched}", [_excluded(query)])
-            return ids, np.zeros(len(ids))
-        where, params = f"{FTS} MATCH %s", [fts5_expression(query.groups)]
-        if query.excluded:
-            where += f" AND rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
-            params.append(_excluded(query))
-        ids = _ids(f"SELECT rowid FROM {FTS} WHERE {where}", params)
-        if not rank or not len(ids):
+        ids = _ids(*_matching(query))
+        if not query.groups or not rank or not len(ids):  # only exclusions: unranked
             return ids, np.zeros(len(ids))
         # Ranking scores every match: only the newest RANK_LIMIT matches are ranked.
-        newest = int(np.sort(ids)[-backends.RANK_LIMIT :][0])
+        newest = np.sort(ids)[-backends.RANK_LIMIT :].tolist()
+        return ids, ranks_of(ids, self.rank_items(newest, query))
+
+    def matching_ids(self, query: SearchQuery, scope: ItemScope) -> np.ndarray:
+        found = [_ids(*_matching(query, "rowid > %s", [scope.after]))]
+        if scope.among:
+            among = "rowid IN (SELECT value FROM json_each(%s))"
+            found.append(_ids(*_matching(query, among, [json.dumps(list(scope.among))])))
+        return np.unique(np.concatenate(found))
+
+    def rank_items(self, item_ids: list[int], query: SearchQuery) -> list[tuple[int, float]]:
+        if not item_ids or not query.groups:
+            return []
+        # FTS5 skips to a rowid range; it would look up a list of rowids one at a time.
         with read_connection().cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {where} AND rowid >= %s",
-                [*params, newest],
+                f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {FTS} MATCH %s AND rowid >= %s",
+                [fts5_expression(query.groups), min(item_ids)],
             )
-            ranked = cursor.fetchall()
-        return ids, ranks_of(ids, ranked)
+            return cursor.fetchall()
 
     def snippets(self, item_ids: list[int], query: SearchQuery) -> dict[int, str]:
         if not item_ids or not query.groups:
@@ -111,6 +126,69 @@ class SqliteBackend:
                 [MARK_START, MARK_END, fts5_expression(query.groups), *item_ids],
             )
             return dict(cursor.fetchall())
+
+    def lexemes(self, words: list[str]) -> dict[str, list[str]]:
+        # FTS5 has no SQL function to tokenize: a connection's own temporary FTS5 table with
+        # the same tokenizer, and its vocabulary, say what the index would store.
+        with read_connection().cursor() as cursor:
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.imr_words "
+                f"USING fts5(word, tokenize = '{TOKENIZER}')"
+            )
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.imr_word_terms "
+                "USING fts5vocab(temp, imr_words, instance)"
+            )
+            cursor.execute("DELETE FROM temp.imr_words")
+            cursor.executemany(
+                "INSERT INTO temp.imr_words (rowid, word) VALUES (%s, %s)",
+                list(enumerate(words, start=1)),
+            )
+            cursor.execute("SELECT doc, term FROM temp.imr_word_terms ORDER BY doc, offset")
+            found: dict[str, list[str]] = {word: [] for word in words}
+            for doc, term in cursor.fetchall():
+                found[words[doc - 1]].append(term)
+            cursor.execute("DELETE FROM temp.imr_words")
+        return found
+
+    def frequent_words(self, min_items: int) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.imr_item_terms "
+                f"USING fts5vocab(main, {FTS}, row)"
+            )
+            cursor.execute(
+                "SELECT term FROM temp.imr_item_terms WHERE doc >= %s ORDER BY doc DESC, term",
+                [min_items],
+            )
+            terms = [term for (term,) in cursor.fetchall()]
+        # A stem is matched by querying it; keep those the tokenizer leaves as they are.
+        return [term for term, stored in self.lexemes(terms).items() if stored == [term]]
+
+    def items_with_words(self, words: list[str], scope: ItemScope) -> Iterator[WordPairs]:
+        for number, word in enumerate(words):
+            ids = self.matching_ids(SearchQuery(groups=[[Term((word,))]]), scope)
+            yield ids, np.full(len(ids), number)
+
+
+def _matching(query: SearchQuery, condition: str = "", params: list = ()) -> tuple[str, list]:
+    """A statement selecting the `rowid` of the items matching ``query`` (and ``condition``,
+    on `rowid`, with ``params``)."""
+    scope = f" AND {condition}" if condition else ""
+    params = list(params)
+    excluded = f"rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s{scope})"
+    if not query.groups:  # only exclusions: every other item
+        return f"SELECT id AS rowid FROM {ITEMS} WHERE {excluded}{scope}", [
+            _excluded(query),
+            *params,
+            *params,
+        ]
+    sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s{scope}"
+    values = [fts5_expression(query.groups), *params]
+    if query.excluded:
+        sql += f" AND {excluded}"
+        values += [_excluded(query), *params]
+    return sql, values
 
 
 def _excluded(query: SearchQuery) -> str:
