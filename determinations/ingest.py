@@ -20,6 +20,7 @@ from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
 from determinations.reading import ReadLetter, Rejection, read_source, use_lexicon
 from determinations.search.backends import backend
+from determinations.search.common_words import refresh_common_words
 from determinations.sources import discover
 from determinations.store import Lookups, apply_reparse, store_new_letters
 
@@ -88,6 +89,7 @@ def ingest_paths(
     similarity.merge_staged_bands()  # also what a run cut short left staged
     if report.new:
         backend().refresh_statistics()
+        refresh_common_words()
     return report
 
 
@@ -105,6 +107,8 @@ def reparse_letters(
         report.with_issues += letter.parse_status != "ok"
         if progress:
             progress(1)
+    if report.reparsed:
+        refresh_common_words()
     return report
 
 

@@ -84,7 +84,7 @@ def insights(params: QueryDict) -> Insights:
     """Every breakdown for the items the search parameters match."""
     filters = ItemFilter(params)
     columns = item_columns()
-    text = text_matches(filters.search_query, columns.version, rank=False)
+    text = text_matches(filters.search_query, columns, rank=False)
     cleaned = filters.form.cleaned_data
     evaluation = Evaluation(columns, cleaned, text)
     counter = _Counter(columns, evaluation.mask(), _search_params(filters))

@@ -294,6 +294,34 @@ class ExportRecord(models.Model):
         return f"export record of item {self.item_id}"
 
 
+class CommonWord(models.Model):
+    """The items whose search entry holds a word found in many items, as a bitmap by item
+    id, so that a broad word is answered without the full-text index (`common_words.py`).
+
+    ``word`` is the database's own normalized form (its lexeme or stem). The bitmap covers
+    item ids up to ``through_item``; later items and those re-indexed since
+    (`ReindexedItem`) are asked of the index. Rebuilt at the end of every ingest and reparse.
+    """
+
+    word = models.CharField(max_length=200, unique=True)
+    items = models.PositiveIntegerField(help_text="Items holding the word when counted")
+    through_item = models.BigIntegerField(help_text="The bitmap covers item ids up to this")
+    bitmap = models.BinaryField()  # zstd of numpy.packbits over item ids 0..through_item
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.items} items)"
+
+
+class ReindexedItem(models.Model):
+    """An item whose search entry was rebuilt (reparse, admin edit) after the common-word
+    bitmaps were: until the next rebuild, searches ask the index about it."""
+
+    item_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"item {self.item_id}"
+
+
 class ParseIssue(models.Model):
     """A field the parser could not extract from a letter (or one of its items)."""
 

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from determinations.ingest import ingest_paths
-from determinations.search import ordered_items, search
+from determinations.search import forget_recent_matches, ordered_items, search
+from determinations.search.common_words import refresh_common_words
 from determinations.search.filters import ItemFilter
 from tests import letters
 
@@ -79,11 +80,30 @@ def _query_string(pairs: list[tuple[str, str]]) -> QueryDict:
     return params
 
 
+@pytest.fixture
+def corpus_with_bitmaps(corpus):
+    """The same corpus with most words answered from their bitmaps (`common_words`)."""
+    assert refresh_common_words(min_items=3) > 20
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(pairs=parameters)
 def test_page_and_facets_agree_with_the_sql_filters(corpus, pairs):
+    _assert_page_agrees_with_sql(pairs)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(pairs=parameters, words=st.sampled_from(VALUES["q"]))
+def test_page_from_word_bitmaps_agrees_with_the_sql_filters(corpus_with_bitmaps, pairs, words):
+    forget_recent_matches()  # a phrase learned by one example is read by the next
+    _assert_page_agrees_with_sql([*pairs, ("q", words)])
+
+
+def _assert_page_agrees_with_sql(pairs: list[tuple[str, str]]) -> None:
     params = _query_string(pairs)
     page = search(params, per_page=1000)
     filters = ItemFilter(params)

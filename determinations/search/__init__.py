@@ -13,9 +13,9 @@ from django.db.models import F, QuerySet
 from django.http import QueryDict
 
 from determinations.models import DisputedItem
-from determinations.search import backends
-from determinations.search.backends import ascending, backend
-from determinations.search.columns import item_columns
+from determinations.search import backends, common_words
+from determinations.search.backends import ascending, backend, ranks_of
+from determinations.search.columns import ItemColumns, item_columns
 from determinations.search.engine import Evaluation, TextMatches
 from determinations.search.facets import Facet, range_facets, value_facets
 from determinations.search.filters import ItemFilter
@@ -58,7 +58,7 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
     filters = ItemFilter(params)
     query = filters.search_query
     columns = item_columns()
-    text = text_matches(query, columns.version, rank=filters.ordering == "relevance")
+    text = text_matches(query, columns, rank=filters.ordering == "relevance")
     evaluation = Evaluation(columns, filters.form.cleaned_data, text)
     rows = evaluation.ordered_rows(filters.ordering)
     page, page_notice = _page(
@@ -109,20 +109,25 @@ class ItemsByRow(Sequence):
         return items if isinstance(index, slice) else items[0]
 
 
-def text_matches(query: SearchQuery, version: str, rank: bool) -> TextMatches | None:
+def text_matches(query: SearchQuery, columns: ItemColumns, rank: bool) -> TextMatches | None:
     """The items a query matches, remembered per corpus version for the next few requests.
 
     Ticking facets and paging repeat the same words: only the first request pays for the
-    full-text query, which dominates the page's time when a word matches most items.
+    full-text query. Words found in many items come from their bitmaps (`common_words`).
     """
     if query.is_empty:
         return None
-    key = (version, query.to_websearch(), rank)
+    key = (columns.version, query.to_websearch(), rank)
     with _recent_lock:
         if key in _recent_matches:
             _recent_matches.move_to_end(key)
             return _recent_matches[key]
-    ids, ranks = backend().ranked_ids(query, rank=rank)
+    ids = common_words.matched_ids(query, columns)
+    if ids is None:
+        ids, ranks = backend().ranked_ids(query, rank=rank)
+    else:
+        newest = ids[-backends.RANK_LIMIT :].tolist() if rank and query.groups else []
+        ranks = ranks_of(ids, backend().rank_items(newest, query))
     ids, ranks = np.asarray(ids, dtype=np.int64), np.asarray(ranks, dtype=np.float64)
     if not ascending(ids):  # the databases send them in order; sort only if not
         order = np.argsort(ids, kind="stable")
@@ -136,9 +141,11 @@ def text_matches(query: SearchQuery, version: str, rank: bool) -> TextMatches | 
 
 
 def forget_recent_matches() -> None:
-    """Empty the per-process memory of recent text matches (benchmarks measure cold runs)."""
+    """Empty the per-process memory of recent text matches and of common-word bitmaps
+    (benchmarks measure cold runs)."""
     with _recent_lock:
         _recent_matches.clear()
+    common_words.forget_bitmaps()
 
 
 def _page(paginator: Paginator, number: str | None) -> tuple[Page, str]:

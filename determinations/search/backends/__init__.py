@@ -71,8 +71,9 @@ class SearchBackend(Protocol):
     def lexemes(self, words: list[str]) -> dict[str, list[str]]:
         """Each query word as this database's index stores it (several for "post-op")."""
 
-    def frequent_words(self, min_items: int) -> list[str]:
-        """Indexed words (normalized) held by about ``min_items`` items or more."""
+    def frequent_words(self, min_items: int) -> dict[str, int]:
+        """Indexed words (normalized) held by about ``min_items`` items or more, with about
+        how many, most frequent first."""
 
     def items_with_words(self, words: list[str], scope: ItemScope) -> Iterator[WordPairs]:
         """Which items of ``scope`` hold which of ``words`` (numbered from 0), in chunks."""

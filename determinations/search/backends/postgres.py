@@ -176,7 +176,7 @@ class PostgresBackend:
             )
             return dict(cursor.fetchall())
 
-    def frequent_words(self, min_items: int) -> list[str]:
+    def frequent_words(self, min_items: int) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {SEARCH}")
             share = min(1.0, WORD_SAMPLE / max(cursor.fetchone()[0], 1))
@@ -184,10 +184,10 @@ class PostgresBackend:
             if share < 1.0:  # whole pages at random: the sample's counts scale to the table's
                 vectors += f" TABLESAMPLE SYSTEM ({share * 100:.6f})"
             cursor.execute(
-                "SELECT word FROM ts_stat(%s) WHERE ndoc >= %s ORDER BY ndoc DESC, word",
+                "SELECT word, ndoc FROM ts_stat(%s) WHERE ndoc >= %s ORDER BY ndoc DESC, word",
                 [vectors, min_items * share],
             )
-            return [word for (word,) in cursor.fetchall()]
+            return {word: round(items / share) for word, items in cursor.fetchall()}
 
     def items_with_words(self, words: list[str], scope: ItemScope) -> Iterator[WordPairs]:
         with connection.cursor() as cursor:

@@ -151,19 +151,20 @@ class SqliteBackend:
             cursor.execute("DELETE FROM temp.imr_words")
         return found
 
-    def frequent_words(self, min_items: int) -> list[str]:
+    def frequent_words(self, min_items: int) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.imr_item_terms "
                 f"USING fts5vocab(main, {FTS}, row)"
             )
             cursor.execute(
-                "SELECT term FROM temp.imr_item_terms WHERE doc >= %s ORDER BY doc DESC, term",
+                "SELECT term, doc FROM temp.imr_item_terms WHERE doc >= %s ORDER BY doc DESC, term",
                 [min_items],
             )
-            terms = [term for (term,) in cursor.fetchall()]
+            terms = dict(cursor.fetchall())
         # A stem is matched by querying it; keep those the tokenizer leaves as they are.
-        return [term for term, stored in self.lexemes(terms).items() if stored == [term]]
+        stored = self.lexemes(list(terms))
+        return {term: items for term, items in terms.items() if stored[term] == [term]}
 
     def items_with_words(self, words: list[str], scope: ItemScope) -> Iterator[WordPairs]:
         for number, word in enumerate(words):

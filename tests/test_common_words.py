@@ -1,0 +1,153 @@
+"""Common-word bitmaps answer exactly what the full-text index answers. Runs on both databases.
+
+The reference is the backend's own `ranked_ids` (one query to the index); the bitmap path
+must give the same items for words, OR, NOT, phrases and hyphenated words, for items added
+after the bitmaps were built, and for items re-indexed since.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.http import QueryDict
+
+from determinations import ingest
+from determinations.indexing import reindex_letters
+from determinations.ingest import ingest_paths
+from determinations.models import CommonWord, DisputedItem, Letter, ReindexedItem
+from determinations.search import common_words, forget_recent_matches, search
+from determinations.search.backends import backend
+from determinations.search.columns import item_columns
+from determinations.search.common_words import matched_ids, refresh_common_words
+from determinations.search.query import parse_query
+from tests import letters
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    "pain",
+    "functional improvement",
+    "pain OR spasm",
+    "medically necessary -opioid",
+    "therapy OR injection -pain",
+    "-guidelines",
+    '"chronic pain"',
+    '"medical treatment utilization schedule"',
+    "pain muscle relaxant",
+    "exacerbations",
+    "post-operative",
+    "Flexeril",
+    "zyxwv",
+    "pain zyxwv",
+    "zyxwv OR pain",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    letters.write_variants(tmp_path, 30, seed=5)
+    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS, tmp_path])
+
+
+def from_index(text: str) -> list[int]:
+    return sorted(backend().ranked_ids(parse_query(text), rank=False)[0].tolist())
+
+
+def from_bitmaps(text: str) -> list[int] | None:
+    common_words.forget_bitmaps()
+    found = matched_ids(parse_query(text), item_columns())
+    return None if found is None else found.tolist()
+
+
+def test_a_small_corpus_keeps_no_bitmaps(corpus):
+    assert DisputedItem.objects.count() < common_words.MIN_ITEMS
+    assert refresh_common_words() == 0
+    assert not CommonWord.objects.exists()
+    assert from_bitmaps("pain") is None  # the index answers
+
+
+def test_bitmaps_answer_exactly_what_the_index_answers(corpus):
+    assert refresh_common_words(min_items=3) > 20
+    assert CommonWord.objects.filter(word__in=backend().lexemes(["pain"])["pain"]).exists()
+    for text in QUERIES:
+        found = from_bitmaps(text)
+        if text not in ("Flexeril", "zyxwv", "exacerbations"):  # rare words: the index alone
+            assert found is not None, text
+        assert found is None or found == from_index(text), text
+    every = sorted(DisputedItem.objects.values_list("pk", flat=True))
+    assert from_index("pain") and from_index("-guidelines") != every  # not vacuous
+
+
+def test_a_broad_phrase_is_learned_by_its_first_search(corpus):
+    refresh_common_words(min_items=3)
+    phrase = '"chronic pain"'
+    assert not CommonWord.objects.filter(word=phrase).exists()
+    first = from_bitmaps(phrase)
+    assert CommonWord.objects.filter(word=phrase).exists()
+    assert from_bitmaps(phrase) == first == from_index(phrase)
+    assert refresh_common_words(min_items=3)
+    assert CommonWord.objects.filter(word=phrase).exists()  # rebuilds keep it up to date
+    assert from_bitmaps(phrase) == first
+
+
+def test_letters_added_after_the_bitmaps_are_found(corpus, tmp_path, monkeypatch):
+    refresh_common_words(min_items=3)
+    before = from_bitmaps("pain")
+    monkeypatch.setattr(ingest, "refresh_common_words", lambda: 0)  # no rebuild at its end
+    added = tmp_path / "more"
+    letters.write_variants(added, 6, seed=99)
+    ingest_paths([added])
+    after = from_bitmaps("pain")
+    assert len(after) > len(before)
+    assert after == from_index("pain")
+    assert from_bitmaps("pain -opioid") == from_index("pain -opioid")
+
+
+def test_an_item_indexed_again_is_asked_of_the_index(corpus):
+    refresh_common_words(min_items=3)
+    holding = DisputedItem.objects.filter(rationale__icontains="pain").first()
+    lacking = DisputedItem.objects.exclude(pk__in=from_index("spasm")).first()
+    holding.rationale = "Not supported by the records."
+    lacking.rationale = lacking.rationale + " Spasm persists."
+    for item in (holding, lacking):
+        item.save()
+        reindex_letters([item.letter_id])
+    assert ReindexedItem.objects.filter(item_id__in=[holding.pk, lacking.pk]).count() == 2
+    for text in ("pain", "spasm", "pain OR spasm", "-spasm"):
+        assert from_bitmaps(text) == from_index(text), text
+    assert lacking.pk in from_bitmaps("spasm")
+
+    refresh_common_words(min_items=3)  # folds the re-indexed items into the bitmaps
+    assert not ReindexedItem.objects.exists()
+    for text in ("pain", "spasm", "-spasm"):
+        assert from_bitmaps(text) == from_index(text), text
+
+
+def test_too_many_reindexed_items_set_the_bitmaps_aside(corpus, monkeypatch):
+    refresh_common_words(min_items=3)
+    monkeypatch.setattr(common_words, "MAX_REINDEXED", 2)
+    reindex_letters(list(Letter.objects.values_list("pk", flat=True)[:3]))
+    assert from_bitmaps("pain") is None
+
+
+def test_the_search_page_gives_the_same_page_with_and_without_bitmaps(corpus):
+    def shown(params: str) -> tuple[int, list[int], dict]:
+        forget_recent_matches()
+        page = search(QueryDict(params), per_page=500)
+        counts = {f.name: {v.value: v.count for v in f.values} for f in page.facets}
+        return page.page.paginator.count, [item.pk for item in page.page.object_list], counts
+
+    wanted = ["q=pain", "q=pain+-opioid&sort=newest", "q=therapy+OR+injection&decision=upheld"]
+    without = [shown(params) for params in wanted]
+    refresh_common_words(min_items=3)
+    assert CommonWord.objects.exists()
+    assert [shown(params) for params in wanted] == without
+
+
+def test_bits_are_cleared_exactly():
+    bitmaps = np.full((2, 3), 0xFF, dtype=np.uint8)
+    common_words._clear_bits(bitmaps, np.array([0, 1, 9, 23, 99]))
+    assert np.unpackbits(bitmaps[0]).tolist() == [
+        0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+    ]  # fmt: skip
+    assert (bitmaps[1] == bitmaps[0]).all()
