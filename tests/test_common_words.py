@@ -125,9 +125,19 @@ def test_an_item_indexed_again_is_asked_of_the_index(corpus):
 
 def test_too_many_reindexed_items_set_the_bitmaps_aside(corpus, monkeypatch):
     refresh_common_words(min_items=3)
+    from_bitmaps('"chronic pain"')
+    assert CommonWord.objects.filter(word='"chronic pain"').exists()
     monkeypatch.setattr(common_words, "MAX_REINDEXED", 2)
     reindex_letters(list(Letter.objects.values_list("pk", flat=True)[:3]))
+    assert ReindexedItem.objects.count() > 2
     assert from_bitmaps("pain") is None
+
+    refresh_common_words(min_items=3)  # from scratch: learned phrases wait for their search
+    assert not ReindexedItem.objects.exists()
+    assert not CommonWord.objects.filter(word='"chronic pain"').exists()
+    for text in QUERIES:
+        found = from_bitmaps(text)
+        assert found is None or found == from_index(text), text
 
 
 def test_the_search_page_gives_the_same_page_with_and_without_bitmaps(corpus):

@@ -54,7 +54,9 @@ def refresh_common_words(min_items: int | None = None) -> int:
 
     A word keeps its bitmap while it is held by half the threshold, and only a word new to
     the list costs a pass over every item: after a monthly ingest the rest is brought up to
-    date from the new and re-indexed items alone.
+    date from the new and re-indexed items alone. After a reparse of more than
+    `MAX_REINDEXED` items every bitmap is built afresh, and learned phrases are learned again
+    by their next search.
     """
     last = DisputedItem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     total = DisputedItem.objects.count()
@@ -62,6 +64,9 @@ def refresh_common_words(min_items: int | None = None) -> int:
     if min_items is None and total < MIN_ITEMS and not stored:
         return 0  # no word can be common yet
     least = min_items or threshold(total)
+    reindexed = list(ReindexedItem.objects.values_list("item_id", flat=True))
+    if len(reindexed) > MAX_REINDEXED:  # a reparse of much of the corpus: start afresh
+        stored = {}
     frequent = backend().frequent_words(max(least // 2, 1))
     wanted = [
         word
@@ -72,7 +77,6 @@ def refresh_common_words(min_items: int | None = None) -> int:
     new = [word for word in wanted if word not in stored]
     learned = [key for key in stored if _is_learned(key)]
     names = kept + learned + new
-    reindexed = list(ReindexedItem.objects.values_list("item_id", flat=True))
     bitmaps = np.zeros((len(names), last // 8 + 1), dtype=np.uint8)
     for row, name in enumerate(kept + learned):
         previous = _unpacked(stored[name].bitmap)[: bitmaps.shape[1]]
