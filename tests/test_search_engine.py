@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from determinations.ingest import ingest_paths
 from determinations.search import forget_recent_matches, ordered_items, search
 from determinations.search.common_words import refresh_common_words
+from determinations.search.facets import AGE_BANDS
 from determinations.search.filters import ItemFilter
 from tests import letters
 
@@ -127,6 +128,13 @@ def _assert_page_agrees_with_sql(pairs: list[tuple[str, str]]) -> None:
         expected = {row[PATHS[facet.name]]: row["n"] for row in rows}
         shown = {v.value: v.count for v in facet.values if v.count}
         assert shown == expected, facet.name
+    ages = filters.filtered(skip=frozenset({"age_min", "age_max"}))
+    age_facet = next(facet for facet in page.ranges if facet.name == "age")
+    for (label, low, high), value in zip(AGE_BANDS, age_facet.values, strict=True):
+        band = ages.filter(letter__patient_age__isnull=False)
+        band = band.filter(letter__patient_age__gte=low) if low is not None else band
+        band = band.filter(letter__patient_age__lte=high) if high is not None else band
+        assert value.count == band.count(), label
 
 
 def test_ids_and_ranks_from_the_database_in_any_order():

@@ -56,8 +56,10 @@ class Evaluation:
         self._ages: np.ndarray | None = None
         if text is not None:
             rows = columns.rows_of_ids(text.ids)
-            self.masks["q"] = _mask_of_rows(len(columns), rows.compress(rows >= 0))
-            self.ranks[rows[rows >= 0]] = text.ranks[rows >= 0]
+            present = rows >= 0
+            self.masks["q"] = _mask_of_rows(len(columns), rows[present])
+            ranked = present & (text.ranks != 0)  # at most RANK_LIMIT of them
+            self.ranks[rows[ranked]] = text.ranks[ranked]
         for group, names in GROUPS.items():
             if group != "q":
                 mask = self._group_mask(group, [cleaned.get(name) for name in names])
@@ -76,23 +78,42 @@ class Evaluation:
 
     def counts(self, group: str) -> dict[str, int]:
         """Items per value of a facet, under every filter but its own; zeros left out."""
-        if any(other != group for other in self.masks):
-            return value_counts(self.columns, group, self.mask(skip=group))
-        # no other filter: the corpus's own counts, the same for every such page
+        corpus = self._corpus_counts(group)
+        if not any(other != group for other in self.masks):
+            return corpus  # no other filter: the same for every such page
+        mask = self.mask(skip=group)
+        if not _mostly(mask):
+            return value_counts(self.columns, group, mask)
+        # most items pass (a broad word): the corpus's counts less those of the few left out
+        left_out = value_counts(self.columns, group, ~mask)
+        counts = {name: n - left_out.get(name, 0) for name, n in corpus.items()}
+        return {name: n for name, n in counts.items() if n}
+
+    def age_band_count(self, low: int | None, high: int | None) -> int:
+        if self._ages is None:
+            self._ages = self._age_counts()
+        start = (0 if low is None else low) + 1
+        stop = len(self._ages) if high is None else high + 2
+        return int(self._ages[start:stop].sum())
+
+    def _corpus_counts(self, group: str) -> dict[str, int]:
         cached = self.columns.derived.setdefault("counts", {})
         if group not in cached:
             cached[group] = value_counts(self.columns, group, None)
         return cached[group]
 
-    def age_band_count(self, low: int | None, high: int | None) -> int:
-        if self._ages is None:  # items per age, shifted by one (-1 is "not stated")
-            ages = self.columns.age
-            if any(other != "age" for other in self.masks):
-                ages = ages[self.mask(skip="age")]
-            self._ages = np.bincount(ages.astype(np.int64) + 1)
-        start = (0 if low is None else low) + 1
-        stop = len(self._ages) if high is None else high + 2
-        return int(self._ages[start:stop].sum())
+    def _age_counts(self) -> np.ndarray:
+        """Items per age, shifted by one (-1 is "not stated"), under the other filters."""
+        ages = self.columns.age
+        corpus = self.columns.derived.get("age_counts")
+        if corpus is None:
+            corpus = self.columns.derived["age_counts"] = _counts_of(ages, 0)
+        if not any(other != "age" for other in self.masks):
+            return corpus
+        mask = self.mask(skip="age")
+        if _mostly(mask):
+            return corpus - _counts_of(ages[~mask], len(corpus))
+        return _counts_of(ages[mask], len(corpus))
 
     def ordered_rows(self, ordering: str) -> np.ndarray:
         """Rows of the matching items in the requested order (SQL ordering's twin).
@@ -159,6 +180,15 @@ def value_counts(columns: ItemColumns, group: str, mask: np.ndarray | None) -> d
     else:
         raise KeyError(group)
     return _named_counts(column if mask is None else column[mask], names)
+
+
+def _mostly(mask: np.ndarray) -> bool:
+    """Whether most rows pass: then counting the rows left out is the shorter way."""
+    return np.count_nonzero(mask) * 2 > len(mask)
+
+
+def _counts_of(ages: np.ndarray, length: int) -> np.ndarray:
+    return np.bincount(ages.astype(np.int64) + 1, minlength=length)
 
 
 def _one_of(column: np.ndarray, codes: list[int]) -> np.ndarray | None:
