@@ -20,6 +20,7 @@ from determinations.search.columns import (
     GUIDELINES,
     FactPairs,
     item_columns,
+    selected,
 )
 from determinations.search.engine import Evaluation
 from determinations.search.facets import AGE_BANDS
@@ -174,7 +175,7 @@ class _Counter:
         values = column.astype(np.int64)
         size = int(values.max()) + 1 if len(values) else 1
         return tuple(
-            np.bincount(values[mask], minlength=size)
+            np.bincount(values.take(selected(mask)), minlength=size)
             for mask in (self.mask, self.upheld, self.overturned)
         )
 

@@ -33,8 +33,8 @@ from determinations.models import CommonWord, DisputedItem, ReindexedItem
 from determinations.search.backends import ItemScope, backend
 from determinations.search.query import STOP_WORDS, SearchQuery, Term
 
-COMMON_SHARE = 0.01  # a word held by this share of the items gets a bitmap...
-MIN_ITEMS = 5_000  # ...if that is this many items: below it the index is fast enough
+COMMON_SHARE = 0.002  # a word held by this share of the items gets a bitmap...
+MIN_ITEMS = 2_000  # ...if that is this many items: below it the index is fast enough
 MAX_WORDS = 2_000
 MAX_LEARNED = 500  # phrases and hyphenated words
 # Past this many re-indexed items the bitmaps are set aside until the next rebuild: the

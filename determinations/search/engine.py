@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from determinations.search.columns import CATEGORIES, DECISIONS, GUIDELINES, SEXES, ItemColumns
+from determinations.search.columns import (
+    CATEGORIES,
+    DECISIONS,
+    GUIDELINES,
+    SEXES,
+    ItemColumns,
+    selected,
+)
 
 # Facet name -> the parameters that make up its filter.
 GROUPS = {
@@ -112,8 +119,8 @@ class Evaluation:
             return corpus
         mask = self.mask(skip="age")
         if _mostly(mask):
-            return corpus - _counts_of(ages[~mask], len(corpus))
-        return _counts_of(ages[mask], len(corpus))
+            return corpus - _counts_of(ages.take(selected(~mask)), len(corpus))
+        return _counts_of(ages.take(selected(mask)), len(corpus))
 
     def ordered_rows(self, ordering: str) -> np.ndarray:
         """Rows of the matching items in the requested order (SQL ordering's twin).
@@ -125,12 +132,12 @@ class Evaluation:
         c, mask = self.columns, self.mask()
         if ordering != "relevance":
             order = c.oldest_first if ordering == "oldest" else c.newest_first
-            return order[mask[order]]
+            return order.take(selected(mask.take(order)))
         ranked = np.flatnonzero(mask & (self.ranks != 0))
         ranked = ranked[
             np.lexsort((c.positions[ranked], c.letter_ids[ranked], -self.ranks[ranked]))
         ]
-        unranked = c.by_letter[(mask & (self.ranks == 0))[c.by_letter]]
+        unranked = c.by_letter.take(selected((mask & (self.ranks == 0)).take(c.by_letter)))
         above = self.ranks[ranked] > 0
         return np.concatenate([ranked[above], unranked, ranked[~above]])
 
@@ -179,7 +186,7 @@ def value_counts(columns: ItemColumns, group: str, mask: np.ndarray | None) -> d
         column, names = getattr(c, group), None
     else:
         raise KeyError(group)
-    return _named_counts(column if mask is None else column[mask], names)
+    return _named_counts(column if mask is None else column.take(selected(mask)), names)
 
 
 def _mostly(mask: np.ndarray) -> bool:

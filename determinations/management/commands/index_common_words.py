@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--min-items", type=int, help="items a word must be in (default: 1%% of the items)"
+            "--min-items",
+            type=int,
+            help="items a word must be in (default: 0.2%% of the items, at least 2,000)",
         )
 
     def handle(self, *args, min_items: int | None, **options) -> None:
