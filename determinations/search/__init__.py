@@ -78,6 +78,11 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
             "recently added are ordered by relevance, the others follow them. "
             "Add words or filters to narrow."
         )
+    if columns.superseded:
+        notices.append(
+            "Letters were added or changed a moment ago: until this page catches up (seconds), "
+            "its counts and filters are those from just before."
+        )
     if params.get("q", "").strip() and query.is_empty:
         notices.append("The search text has only common words or punctuation: showing all items.")
     return SearchPage(

@@ -7,11 +7,13 @@ is one vectorised count. They reload when `CorpusVersion` moves (ingest, reparse
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from django.db import DatabaseError, connections
 
 from determinations.models import (
     CorpusVersion,
@@ -53,6 +55,7 @@ class ItemColumns:
     medication_names: dict[int, str] = field(default_factory=dict)
     drug_class_names: dict[int, str] = field(default_factory=dict)
     derived: dict = field(default_factory=dict, repr=False)  # what searches computed once
+    superseded: bool = False  # the corpus has changed; newer columns are being loaded
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -130,17 +133,56 @@ def selected(mask: np.ndarray) -> np.ndarray:
 
 _cache: ItemColumns | None = None
 _lock = threading.Lock()
+_reloading: threading.Thread | None = None
+# From this many items a reload takes a second or more (17 s at a million letters): a process
+# that has columns keeps serving them while it loads the new ones, rather than make one
+# request wait. Below it the request reloads them itself.
+BACKGROUND_RELOAD_ITEMS = 300_000
+log = logging.getLogger(__name__)
 
 
 def item_columns() -> ItemColumns:
-    """The columns for the current corpus, loaded again only after it changed."""
+    """The columns for the current corpus, loaded again only after it changed.
+
+    A large corpus's columns are reloaded in the background: until the new ones are in,
+    searches get the previous ones, marked `superseded` (the page says so).
+    """
     global _cache
     version = CorpusVersion.current()
+    cache = _cache
+    if cache is not None and cache.version != version and len(cache) >= BACKGROUND_RELOAD_ITEMS:
+        cache.superseded = True
+        _reload_in_background()
+        return cache
     if _cache is None or _cache.version != version:
         with _lock:
             if _cache is None or _cache.version != version:
                 _cache = load_columns(version)
     return _cache
+
+
+def _reload_in_background() -> None:
+    global _reloading
+    with _lock:
+        if _reloading is None or not _reloading.is_alive():
+            _reloading = threading.Thread(target=_reload, name="search-columns", daemon=True)
+            _reloading.start()
+
+
+def _reload() -> None:
+    """Load and warm the latest columns (again, if the corpus changed meanwhile)."""
+    global _cache
+    try:
+        while (version := CorpusVersion.current()) != getattr(_cache, "version", None):
+            columns = load_columns(version)
+            for name in WARMED:
+                getattr(columns, name)
+            with _lock:
+                _cache = columns
+    except DatabaseError:  # the next search starts another try
+        log.exception("could not reload the search columns")
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def warm_columns() -> ItemColumns:
