@@ -186,7 +186,11 @@ def _learned_term(key: str) -> Term:
 
 def matched_ids(query: SearchQuery, columns) -> np.ndarray | None:
     """The ids of the columns' items matching ``query``, each term with a bitmap read from
-    it; None when every term is a rare word (one question to the index is as fast)."""
+    it; None when every term is a rare word (one question to the index is as fast), or when
+    no bitmap is stored or too many items were re-indexed since they were built."""
+    reindexed = _reindexed(columns.version)
+    if reindexed is None or len(reindexed) > MAX_REINDEXED:
+        return None
     terms = [term for group in query.groups for term in group] + query.excluded
     words = sorted({term.words[0] for term in terms if not term.is_phrase})
     lexemes = backend().lexemes(words) if words else {}
@@ -204,9 +208,6 @@ def matched_ids(query: SearchQuery, columns) -> np.ndarray | None:
         .iterator()
     }
     if not stored and not any(_is_learned(key) for key in keys.values()):
-        return None
-    reindexed = _reindexed(columns.version)
-    if len(reindexed) > MAX_REINDEXED:
         return None
     found: dict[Term, np.ndarray] = {}
     for term, key in keys.items():
@@ -292,12 +293,18 @@ _covered_rows: dict[tuple, np.ndarray] = {}
 _lock = threading.Lock()
 
 
-def _reindexed(version: str) -> np.ndarray:
-    """Items re-indexed since the bitmaps were built (read once per corpus version: what a
-    rebuild removes from the list only makes the index answer for a few more items)."""
+def _reindexed(version: str) -> np.ndarray | None:
+    """Items re-indexed since the bitmaps were built, None when no bitmap is stored (a small
+    corpus: one cheap question, so a search does not tokenize its words for nothing).
+
+    Read once per corpus version: what a rebuild removes from the list only makes the index
+    answer for a few more items. "None" is not remembered: a rebuild by hand changes no version.
+    """
     with _lock:
         if version in _reindexed_by_version:
             return _reindexed_by_version[version]
+    if not CommonWord.objects.exists():
+        return None
     ids = ReindexedItem.objects.order_by("item_id").values_list("item_id", flat=True)
     reindexed = np.array(list(ids[: MAX_REINDEXED + 1]), dtype=np.int64)
     with _lock:
