@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from determinations import bulk
 from determinations.models import DisputedItem, RationaleBand, StagedRationaleBand
 from determinations.rationales.minhash import (
     BANDS,
@@ -29,7 +30,7 @@ MIN_SIMILARITY = 0.2
 # items per band (the lowest ids), and rank at most CANDIDATES of those that share most bands.
 PER_BAND = 400
 CANDIDATES = 60
-WRITE_CHUNK = 500
+WRITE_CHUNK = 500  # items whose band keys one statement rewrites
 MERGE_EVERY = 50_000  # letters an ingest stores between merges of their staged band keys
 
 
@@ -76,23 +77,9 @@ def merge_staged_bands() -> int:
 
 
 def _write_band_keys(model, keys_by_item: Iterable[tuple[int, list[int]]]) -> None:
-    """Ingest writes ~16 rows per item, so no model instances: PostgreSQL takes the rows
-    through COPY, SQLite as multi-row INSERTs of plain values."""
+    """Ingest writes ~16 rows per item, so no model instances (`bulk.insert_rows`)."""
     rows = [(pk, key) for pk, keys in keys_by_item for key in set(keys)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    key = connection.ops.quote_name("key")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} (item_id, {key}) FROM STDIN") as copy:
-                copy.write("".join(f"{pk}\t{band}\n" for pk, band in rows))
-            return
-        for start in range(0, len(rows), WRITE_CHUNK):
-            chunk = rows[start : start + WRITE_CHUNK]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} (item_id, {key}) VALUES {values}",
-                [value for row in chunk for value in row],
-            )
+    bulk.insert_rows(model, ("item_id", "key"), rows)
 
 
 def index_items(items: Iterable[tuple[int, str]]) -> None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from determinations import similarity
+from determinations import bulk, similarity
 from determinations.export_records import write_records
 from determinations.indexing import reindex_letters
 from determinations.lexicon import default_lexicon
@@ -56,6 +56,11 @@ ITEM_FIELDS = (
     "quantity",
     "refills",
 )
+_LETTER_COLUMNS = (
+    "id", "content_hash", "source_file", "original_text", "parse_status", "ingested_at",
+    "parsed_at", *LETTER_FIELDS,
+)  # fmt: skip
+_ITEM_COLUMNS = tuple(DisputedItem._meta.get_field(name).attname for name in ITEM_FIELDS)
 WHOLE_ITEM = "*"  # a correction of this field means the item itself was added or kept by hand
 
 
@@ -93,42 +98,60 @@ class Lookups:
         return cache[value]
 
 
-def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[Letter]:
-    """Insert a batch of new letters with their items, reviewer facts and parse issues."""
+def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[int]:
+    """Insert a batch of new letters with their items, reviewer facts and parse issues;
+    returns the new letters' ids, in order."""
     now = timezone.now()
     with transaction.atomic():
-        rows = [
-            Letter(
-                content_hash=read.content_hash,
-                source_file=read.source_file[:500],
-                original_text=read.text,
-                parse_status=read.parsed.status,
-                parsed_at=now,
-                **{name: getattr(read.parsed, name) for name in LETTER_FIELDS},
-            )
-            for read in letters
-        ]
-        Letter.objects.bulk_create(rows)
-        pairs = list(zip(rows, (read.parsed for read in letters), strict=True))
-        items = DisputedItem.objects.bulk_create(
-            _item_row(letter, position, item, lookups)
-            for letter, parsed in pairs
-            for position, item in enumerate(parsed.items)
+        letter_ids = bulk.allocate_ids(Letter, len(letters))
+        bulk.insert_rows(
+            Letter,
+            _LETTER_COLUMNS,
+            [_letter_values(pk, read, now) for pk, read in zip(letter_ids, letters, strict=True)],
         )
-        band_keys = (keys for read in letters for keys in read.band_keys)
-        similarity.stage_band_keys(
-            (item.pk, keys) for item, keys in zip(items, band_keys, strict=True)
-        )
+        pairs = list(zip(letter_ids, (read.parsed for read in letters), strict=True))
+        _store_items(pairs, [keys for read in letters for keys in read.band_keys], lookups)
         _set_reviewer_facts(pairs, lookups)
-        ParseIssue.objects.bulk_create(
-            ParseIssue(letter=letter, item_position=i.item, field=i.field, reason=i.reason[:300])
-            for letter, parsed in pairs
-            for i in parsed.issues
+        bulk.insert_rows(
+            ParseIssue,
+            ("letter_id", "item_position", "field", "reason", "resolved"),
+            [
+                (letter_id, i.item, i.field, i.reason[:300], False)
+                for letter_id, parsed in pairs
+                for i in parsed.issues
+            ],
         )
-        backend().index_letters([letter.pk for letter in rows])
-        write_records([letter.pk for letter in rows], replace=False)
+        backend().index_letters(letter_ids)
+        write_records(letter_ids, replace=False)
         CorpusVersion.bump()
-    return rows
+    return letter_ids
+
+
+def _letter_values(pk: int, read: ReadLetter, now) -> tuple:
+    """A new letter as a row of `_LETTER_COLUMNS`."""
+    parsed = read.parsed
+    return (
+        pk, read.content_hash, read.source_file[:500], read.text, parsed.status, now, now,
+        *(getattr(parsed, name) for name in LETTER_FIELDS),
+    )  # fmt: skip
+
+
+def _store_items(
+    pairs: list[tuple[int, ParsedLetter]], band_keys: list[list[int]], lookups: Lookups
+) -> None:
+    """The disputed items of new letters, and their staged band keys (in item order)."""
+    rows = [
+        _item_values(letter_id, position, item, lookups)
+        for letter_id, parsed in pairs
+        for position, item in enumerate(parsed.items)
+    ]
+    item_ids = bulk.allocate_ids(DisputedItem, len(rows))
+    bulk.insert_rows(
+        DisputedItem,
+        ("id", "letter_id", "position", *_ITEM_COLUMNS),
+        [(pk, *row) for pk, row in zip(item_ids, rows, strict=True)],
+    )
+    similarity.stage_band_keys(zip(item_ids, band_keys, strict=True))
 
 
 def apply_reparse(letter: Letter, parsed: ParsedLetter, lookups: Lookups) -> None:
@@ -192,38 +215,45 @@ def _reparse_items(
 
 
 def _item_row(letter: Letter, position: int, item: ParsedItem, lookups: Lookups) -> DisputedItem:
-    return DisputedItem(
-        letter=letter,
-        position=position,
-        label=item.label[:500],
-        decision=item.decision or "",
-        claims_administrator_guideline=item.claims_administrator_guideline,
-        reviewer_guideline=item.reviewer_guideline,
-        guideline_source=item.guideline_source,
-        rationale=item.rationale,
-        treatment=item.treatment[:300],
-        medication=lookups.medication(item.medication, item.drug_class),
-        drug_class=lookups.drug_class(item.drug_class),
-        category=item.category,
-        strength=item.strength[:60],
-        quantity=item.quantity,
-        refills=item.refills,
-    )
+    return DisputedItem(letter=letter, position=position, **_item_fields(item, lookups))
 
 
-def _set_reviewer_facts(pairs: Iterable[tuple[Letter, ParsedLetter]], lookups: Lookups) -> None:
+def _item_values(letter_id: int, position: int, item: ParsedItem, lookups: Lookups) -> tuple:
+    """`_item_row`'s values as a row of ``("letter_id", "position", *_ITEM_COLUMNS)``."""
+    fields = _item_fields(item, lookups)
+    values = (fields[name] for name in ITEM_FIELDS)
+    return (letter_id, position, *(v.pk if isinstance(v, Model) else v for v in values))
+
+
+def _item_fields(item: ParsedItem, lookups: Lookups) -> dict:
+    return {
+        "label": item.label[:500],
+        "decision": item.decision or "",
+        "claims_administrator_guideline": item.claims_administrator_guideline,
+        "reviewer_guideline": item.reviewer_guideline,
+        "guideline_source": item.guideline_source,
+        "rationale": item.rationale,
+        "treatment": item.treatment[:300],
+        "medication": lookups.medication(item.medication, item.drug_class),
+        "drug_class": lookups.drug_class(item.drug_class),
+        "category": item.category,
+        "strength": item.strength[:60],
+        "quantity": item.quantity,
+        "refills": item.refills,
+    }
+
+
+def _set_reviewer_facts(pairs: Iterable[tuple[int, ParsedLetter]], lookups: Lookups) -> None:
     states, specialties = [], []
-    for letter, parsed in pairs:
-        states += [
-            Letter.reviewer_states.through(letter=letter, licensurestate=lookups.state(code))
-            for code in parsed.reviewer_states
-        ]
+    for letter_id, parsed in pairs:
+        states += [(letter_id, lookups.state(code).pk) for code in parsed.reviewer_states]
         specialties += [
-            Letter.reviewer_specialties.through(letter=letter, specialty=lookups.specialty(name))
-            for name in parsed.reviewer_specialties
+            (letter_id, lookups.specialty(name).pk) for name in parsed.reviewer_specialties
         ]
-    Letter.reviewer_states.through.objects.bulk_create(states)
-    Letter.reviewer_specialties.through.objects.bulk_create(specialties)
+    bulk.insert_rows(Letter.reviewer_states.through, ("letter_id", "licensurestate_id"), states)
+    bulk.insert_rows(
+        Letter.reviewer_specialties.through, ("letter_id", "specialty_id"), specialties
+    )
 
 
 def _status(has_items: bool, has_issues: bool) -> str:

@@ -138,18 +138,18 @@ def test_a_thousand_letters_twice_leaves_a_thousand(tmp_path):
 
 def test_a_crash_mid_batch_loses_only_that_batch_and_a_rerun_finishes(tmp_path):
     letters.write_variants(tmp_path, 1000)
-    real_bulk_create = DisputedItem.objects.bulk_create
+    real_store_items = store._store_items
     calls = 0
 
-    def crash_on_fourth_batch(rows, *args, **kwargs):
+    def crash_on_fourth_batch(*args, **kwargs):
         nonlocal calls
         calls += 1
         if calls == 4:  # letters of this batch are already inserted: they must roll back
             raise KeyboardInterrupt("killed")
-        return real_bulk_create(rows, *args, **kwargs)
+        return real_store_items(*args, **kwargs)
 
     with (
-        mock.patch.object(DisputedItem.objects, "bulk_create", crash_on_fourth_batch),
+        mock.patch.object(store, "_store_items", crash_on_fourth_batch),
         pytest.raises(KeyboardInterrupt),
     ):
         ingest_paths([tmp_path], batch_size=100)
