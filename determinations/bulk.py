@@ -65,8 +65,9 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple]) -
 
 
 _PLAIN = {
-    "AutoField", "BigAutoField", "BigIntegerField", "CharField", "ForeignKey", "IntegerField",
-    "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField", "TextField",
+    "AutoField", "BigAutoField", "BigIntegerField", "BinaryField", "CharField", "ForeignKey",
+    "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField",
+    "TextField",
 }  # fmt: skip
 
 

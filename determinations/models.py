@@ -229,6 +229,24 @@ class RationaleBand(models.Model):
         return f"{self.item_id}: {self.key}"
 
 
+class RationaleShingles(models.Model):
+    """An item's rationale as the set similar-rationale lookups rank candidates by
+    (`minhash.packed_shingles`): reading it beats re-reading and re-shingling the rationale
+    of each of some sixty candidates a lookup ranks."""
+
+    item = models.OneToOneField(
+        DisputedItem,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    hashes = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {len(self.hashes) // 4} shingles"
+
+
 class StagedRationaleBand(models.Model):
     """A band key written by an ingest, waiting to join `RationaleBand` in key order.
 

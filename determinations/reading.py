@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from determinations.lexicon import Lexicon
 from determinations.parsing import ParsedLetter, decode, parse_letter
-from determinations.rationales.minhash import rationale_band_keys
+from determinations.rationales.minhash import band_keys, packed_shingles, rationale_shingles
 from determinations.sources import Source, Unreadable
 
 # Letters are plain text (SPEC: "The documents"); a file without a suffix is tried too.
@@ -34,13 +34,15 @@ def use_lexicon(lexicon: Lexicon | None) -> None:
 @dataclass
 class ReadLetter:
     """A letter ready to store: where it came from, its text, what the parser found, and the
-    similar-rationale band keys of each parsed item (computed here, in the worker)."""
+    similar-rationale band keys and packed shingle set of each parsed item (computed here,
+    in the worker)."""
 
     source_file: str
     content_hash: str
     text: str
     parsed: ParsedLetter
     band_keys: list[list[int]]
+    shingles: list[bytes]
 
 
 @dataclass
@@ -73,8 +75,10 @@ def read_source(source: Source | Unreadable) -> ReadLetter | Rejection:
     if reason:
         return Rejection(source.name, reason, digest)
     parsed = parse_letter(text, _lexicon)
-    keys = [rationale_band_keys(item.rationale) for item in parsed.items]
-    return ReadLetter(source.name, digest, text, parsed, keys)
+    shingles = [rationale_shingles(item.rationale) for item in parsed.items]
+    keys = [band_keys(item_shingles) for item_shingles in shingles]
+    packed = [packed_shingles(item_shingles) for item_shingles in shingles]
+    return ReadLetter(source.name, digest, text, parsed, keys, packed)
 
 
 def _check(data: bytes) -> tuple[str, str]:

@@ -1,9 +1,9 @@
 """Similar rationales: near-copies of an item's rationale anywhere in the corpus.
 
-Band keys (`rationales/minhash.py`) are stored per item at ingest and reparse; a lookup
-gathers the items that share a band with this one, then ranks them by the exact Jaccard
-similarity of their 4-word shingles. Both steps are plain SQL and Python, so PostgreSQL and
-SQLite return the same list.
+Band keys and shingle sets (`rationales/minhash.py`) are stored per item at ingest and
+reparse; a lookup gathers the items that share a band with this one, then ranks them by the
+Jaccard similarity of their stored 4-word shingle sets. Both steps are plain SQL and Python,
+so PostgreSQL and SQLite return the same list.
 """
 
 from __future__ import annotations
@@ -11,16 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection, transaction
 
 from determinations import bulk
-from determinations.models import DisputedItem, RationaleBand, StagedRationaleBand
+from determinations.models import (
+    DisputedItem,
+    RationaleBand,
+    RationaleShingles,
+    StagedRationaleBand,
+)
 from determinations.rationales.minhash import (
     BANDS,
     band_keys,
     jaccard,
-    rationale_band_keys,
+    packed_shingles,
     rationale_shingles,
+    unpacked_shingles,
 )
 from determinations.routing import read_connection
 
@@ -46,9 +53,25 @@ class SimilarRationale:
         return round(self.similarity * 100)
 
 
-def stage_band_keys(keys_by_item: Iterable[tuple[int, list[int]]]) -> None:
-    """Stage the band keys of newly ingested items; `merge_staged_bands` indexes them."""
-    _write_band_keys(StagedRationaleBand, keys_by_item)
+def store_new_sketches(
+    item_ids: list[int], keys: list[list[int]], shingles: list[bytes], staged: bool = True
+) -> None:
+    """Write the band keys and packed shingle sets of items that have none yet; band keys
+    are staged (`merge_staged_bands` indexes them) unless ``staged`` is false."""
+    _write_band_keys(
+        StagedRationaleBand if staged else RationaleBand, zip(item_ids, keys, strict=True)
+    )
+    bulk.insert_rows(
+        RationaleShingles,
+        ("item_id", "hashes"),
+        [(pk, packed) for pk, packed in zip(item_ids, shingles, strict=True) if packed],
+    )
+
+
+def _sketches(rationales: Iterable[str]) -> tuple[list[list[int]], list[bytes]]:
+    """The band keys and packed shingle set of each rationale."""
+    shingles = [rationale_shingles(rationale) for rationale in rationales]
+    return [band_keys(s) for s in shingles], [packed_shingles(s) for s in shingles]
 
 
 def merge_staged_bands() -> int:
@@ -83,17 +106,16 @@ def _write_band_keys(model, keys_by_item: Iterable[tuple[int, list[int]]]) -> No
 
 
 def index_items(items: Iterable[tuple[int, str]]) -> None:
-    """(Re)write the band keys of these (item id, rationale) pairs, at once."""
+    """(Re)write the band keys and shingle sets of these (item id, rationale) pairs, at once."""
     items = list(items)
     with transaction.atomic():
         for start in range(0, len(items), WRITE_CHUNK):
             chunk = items[start : start + WRITE_CHUNK]
             ids = [pk for pk, _ in chunk]
-            RationaleBand.objects.filter(item_id__in=ids).delete()
-            StagedRationaleBand.objects.filter(item_id__in=ids).delete()
-            _write_band_keys(
-                RationaleBand, ((pk, rationale_band_keys(rationale)) for pk, rationale in chunk)
-            )
+            for model in (RationaleBand, StagedRationaleBand, RationaleShingles):
+                model.objects.filter(item_id__in=ids).delete()
+            keys, shingles = _sketches(rationale for _, rationale in chunk)
+            store_new_sketches(ids, keys, shingles, staged=False)
 
 
 def index_letters(letter_ids: list[int]) -> None:
@@ -106,9 +128,10 @@ def index_letters(letter_ids: list[int]) -> None:
 
 
 def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
-    """Recompute every item's band keys (after an upgrade); returns how many items."""
-    RationaleBand.objects.all().delete()
-    StagedRationaleBand.objects.all().delete()
+    """Recompute every item's band keys and shingle set (after an upgrade); returns how many
+    items."""
+    for model in (RationaleBand, StagedRationaleBand, RationaleShingles):
+        model.objects.all().delete()
     done, last = 0, 0
     while True:
         rows = list(
@@ -120,7 +143,8 @@ def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 20
             merge_staged_bands()
             return done
         with transaction.atomic():
-            stage_band_keys((pk, rationale_band_keys(rationale)) for pk, rationale in rows)
+            keys, shingles = _sketches(rationale for _, rationale in rows)
+            store_new_sketches([pk for pk, _ in rows], keys, shingles)
         done, last = done + len(rows), rows[-1][0]
         if progress:
             progress(len(rows))
@@ -132,20 +156,43 @@ def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[S
     keys = band_keys(shingles)
     if not keys:
         return []
-    candidates = (
-        DisputedItem.objects.filter(pk__in=_candidate_ids(keys, item.pk))
-        .exclude(letter_id=item.letter_id)
-        .order_by()  # the items' default order would join every candidate's letter
-        .values_list("pk", "rationale")
-    )
-    scored = [(jaccard(shingles, rationale_shingles(text)), pk) for pk, text in candidates]
+    own = unpacked_shingles(packed_shingles(shingles))
+    candidates = _shingle_sets(_candidate_ids(keys, item.pk), item.letter_id)
+    scored = [(jaccard(own, other), pk) for pk, other in candidates.items()]
     closest = sorted(
         ((score, pk) for score, pk in scored if score >= MIN_SIMILARITY),
         key=lambda pair: (-pair[0], pair[1]),
     )[:limit]
-    # only the few shown are loaded whole (candidates were read as bare rationales)
+    # only the few shown are loaded whole (candidates were read as bare shingle sets)
     shown = DisputedItem.objects.in_bulk([pk for _, pk in closest])
     return [SimilarRationale(shown[pk], score) for score, pk in closest if pk in shown]
+
+
+def _shingle_sets(item_ids: list[int], other_than_letter: int) -> dict[int, np.ndarray]:
+    """The shingle sets of those of ``item_ids`` not in letter ``other_than_letter``, by id.
+
+    An item stored before shingle sets were (until `index_similarity` runs after the
+    upgrade) has its set computed here from its rationale.
+    """
+    stored = RationaleShingles.objects.filter(item_id__in=item_ids).values_list(
+        "item_id", "item__letter_id", "hashes"
+    )
+    sets, seen = {}, set()
+    for pk, letter_id, data in stored:
+        seen.add(pk)
+        if letter_id != other_than_letter:
+            sets[pk] = unpacked_shingles(bytes(data))
+    missing = [pk for pk in item_ids if pk not in seen]
+    if missing:
+        rationales = (
+            DisputedItem.objects.filter(pk__in=missing)
+            .exclude(letter_id=other_than_letter)
+            .order_by()  # the items' default order would join every candidate's letter
+            .values_list("pk", "rationale")
+        )
+        for pk, rationale in rationales:
+            sets[pk] = unpacked_shingles(packed_shingles(rationale_shingles(rationale)))
+    return sets
 
 
 def _candidate_ids(keys: list[int], exclude: int) -> list[int]:

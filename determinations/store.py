@@ -110,7 +110,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[int]:
             [_letter_values(pk, read, now) for pk, read in zip(letter_ids, letters, strict=True)],
         )
         pairs = list(zip(letter_ids, (read.parsed for read in letters), strict=True))
-        _store_items(pairs, [keys for read in letters for keys in read.band_keys], lookups)
+        _store_items(pairs, letters, lookups)
         _set_reviewer_facts(pairs, lookups)
         bulk.insert_rows(
             ParseIssue,
@@ -137,9 +137,9 @@ def _letter_values(pk: int, read: ReadLetter, now) -> tuple:
 
 
 def _store_items(
-    pairs: list[tuple[int, ParsedLetter]], band_keys: list[list[int]], lookups: Lookups
+    pairs: list[tuple[int, ParsedLetter]], letters: list[ReadLetter], lookups: Lookups
 ) -> None:
-    """The disputed items of new letters, and their staged band keys (in item order)."""
+    """The disputed items of new letters, with their similar-rationale sketches."""
     rows = [
         _item_values(letter_id, position, item, lookups)
         for letter_id, parsed in pairs
@@ -151,7 +151,11 @@ def _store_items(
         ("id", "letter_id", "position", *_ITEM_COLUMNS),
         [(pk, *row) for pk, row in zip(item_ids, rows, strict=True)],
     )
-    similarity.stage_band_keys(zip(item_ids, band_keys, strict=True))
+    similarity.store_new_sketches(
+        item_ids,
+        [keys for read in letters for keys in read.band_keys],
+        [shingles for read in letters for shingles in read.shingles],
+    )
 
 
 def apply_reparse(letter: Letter, parsed: ParsedLetter, lookups: Lookups) -> None:

@@ -10,8 +10,17 @@ from django.core.management import call_command
 
 from determinations import similarity
 from determinations.ingest import ingest_paths, reparse_letters
-from determinations.models import DisputedItem, RationaleBand, StagedRationaleBand
-from determinations.rationales.minhash import rationale_band_keys
+from determinations.models import (
+    DisputedItem,
+    RationaleBand,
+    RationaleShingles,
+    StagedRationaleBand,
+)
+from determinations.rationales.minhash import (
+    packed_shingles,
+    rationale_band_keys,
+    rationale_shingles,
+)
 from tests.letters import letter_with_items
 from tests.rationales.test_minhash import NEAR_COPY, RATIONALE, UNRELATED
 
@@ -213,19 +222,46 @@ def test_compare_page_lists_similar_rationales_and_offers_to_add_them(client, it
     assert page.count("in this comparison") == 2
 
 
-def test_band_keys_follow_reparse_deletion_and_rebuild(items):
+def stored_shingles() -> dict[int, bytes]:
+    return {pk: bytes(data) for pk, data in RationaleShingles.objects.values_list("pk", "hashes")}
+
+
+def shingles_of_rationales() -> dict[int, bytes]:
+    return {
+        item.pk: packed_shingles(rationale_shingles(item.rationale))
+        for item in DisputedItem.objects.all()
+    }
+
+
+def test_band_keys_and_shingle_sets_follow_reparse_deletion_and_rebuild(items):
     norco = items["norco"]
     before = sorted(RationaleBand.objects.values_list("item_id", "key"))
+    assert stored_shingles() == shingles_of_rationales() and len(stored_shingles()) == 5
 
     reparse_letters()
     assert sorted(RationaleBand.objects.values_list("item_id", "key")) == before
+    assert stored_shingles() == shingles_of_rationales()
 
+    RationaleShingles.objects.all().delete()
     call_command("index_similarity", stdout=io.StringIO())
     assert sorted(RationaleBand.objects.values_list("item_id", "key")) == before
+    assert stored_shingles() == shingles_of_rationales()
 
     items["norco_copy"].delete()
     assert similar(norco) == []
     assert not RationaleBand.objects.filter(item_id=items["norco_copy"].pk).exists()
+    assert items["norco_copy"].pk not in stored_shingles()
+
+
+def test_items_stored_before_shingle_sets_are_ranked_the_same(items):
+    """A database upgraded from before shingle sets were stored, `index_similarity` not yet
+    run: candidates without a stored set are shingled from their rationales."""
+    found = {name: similar(item) for name, item in items.items()}
+    RationaleShingles.objects.filter(item_id=items["norco_copy"].pk).delete()
+    assert {name: similar(item) for name, item in items.items()} == found
+    RationaleShingles.objects.all().delete()
+    assert {name: similar(item) for name, item in items.items()} == found
+    assert found["norco"] == [("Norco 10/325 mg #90", 0.881)]
 
 
 def test_ingest_stages_band_keys_and_merges_them_in_key_order(tmp_path, monkeypatch):
@@ -252,7 +288,10 @@ def test_ingest_stages_band_keys_and_merges_them_in_key_order(tmp_path, monkeypa
 
     cut_short = items.first()
     RationaleBand.objects.filter(item_id=cut_short.pk).delete()
-    similarity.stage_band_keys([(cut_short.pk, rationale_band_keys(cut_short.rationale))])
+    StagedRationaleBand.objects.bulk_create(
+        StagedRationaleBand(item_id=cut_short.pk, key=key)
+        for key in set(rationale_band_keys(cut_short.rationale))
+    )
     assert ingest_paths([tmp_path]).new == 0
     assert sorted(RationaleBand.objects.values_list("item_id", "key")) == keys
     assert not StagedRationaleBand.objects.exists()
@@ -272,6 +311,7 @@ def test_an_edited_rationale_is_reindexed(admin_client, items):
     response = admin_client.post(url, form)
 
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert stored_shingles()[soma.pk] == packed_shingles(rationale_shingles(NEAR_COPY))
     assert similar(items["norco"])[0][0] == "Norco 10/325 mg #90"
     assert "Soma 350 mg #60" in [label for label, _ in similar(items["norco"])]
 

@@ -97,6 +97,19 @@ def rationale_band_keys(rationale: str) -> list[int]:
     return band_keys(rationale_shingles(rationale))
 
 
+def packed_shingles(shingles: np.ndarray) -> bytes:
+    """A shingle set as stored for ranking candidates: each hash folded to its high 32 bits,
+    sorted and distinct, little-endian. The Jaccard similarity of two folded sets differs
+    from that of the full hashes only where two of the pair's few hundred shingles share 32
+    bits (about once in a million pairs), at half the bytes."""
+    return np.unique((shingles >> np.uint64(32)).astype(np.uint32)).astype("<u4").tobytes()
+
+
+def unpacked_shingles(data: bytes) -> np.ndarray:
+    """The folded shingle set `packed_shingles` stored."""
+    return np.frombuffer(data, dtype="<u4")
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two shingle sets (each sorted and distinct)."""
     if not len(a) or not len(b):

@@ -9,7 +9,14 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from determinations.rationales.minhash import BANDS, band_keys, jaccard, shingle_hashes
+from determinations.rationales.minhash import (
+    BANDS,
+    band_keys,
+    jaccard,
+    packed_shingles,
+    shingle_hashes,
+    unpacked_shingles,
+)
 from determinations.rationales.words import word_texts
 
 RATIONALE = (
@@ -73,3 +80,13 @@ def test_every_rationale_gets_one_distinct_key_per_band(words):
     """Distinct keys: an item's band rows are keyed (item_id, key) in the database."""
     keys = band_keys(shingle_hashes(words))
     assert len(set(keys)) == (BANDS if words else 0)
+
+
+def test_packed_shingles_are_sorted_distinct_32_bit_and_keep_the_similarity():
+    a, b = (shingle_hashes(word_texts(text)) for text in (RATIONALE, NEAR_COPY))
+    packed = unpacked_shingles(packed_shingles(a))
+
+    assert packed.dtype == np.dtype("<u4") and len(packed) == len(a)
+    assert (np.diff(packed.astype(np.int64)) > 0).all()
+    assert jaccard(packed, unpacked_shingles(packed_shingles(b))) == jaccard(a, b)
+    assert packed_shingles(np.array([], dtype=np.uint64)) == b""
