@@ -12,7 +12,7 @@ import pytest
 from django.http import QueryDict
 
 from determinations.ingest import ingest_paths
-from determinations.models import DisputedItem, Letter
+from determinations.models import CorpusVersion, DisputedItem, Letter, Specialty
 from determinations.search import ordered_items, search
 from determinations.search.filters import ItemFilter
 from tests import letters
@@ -332,3 +332,20 @@ def test_reparse_refreshes_the_search_index(corpus):
     reparse_letters(Letter.objects.filter(pk=item.letter_id))
 
     assert (labels("q=nonsedating"), labels("q=zyxstale")) == (["Flexeril"], [])
+
+
+def test_facet_values_are_escaped_and_keep_their_ticks(corpus, client):
+    specialty = Specialty.objects.get(name="Internal Medicine")
+    specialty.name = 'Pain <b>& "Spine"</b>'
+    specialty.save()
+    CorpusVersion.bump()
+
+    page = client.get("/", {"specialty": specialty.name}).content.decode()
+
+    option = page[page.index('id="facet-specialty"') :]
+    option = option[: option.index("</fieldset>")]
+    assert "<b>" not in option
+    escaped = "Pain &lt;b&gt;&amp; &quot;Spine&quot;&lt;/b&gt;"
+    assert f'value="{escaped}" checked> {escaped}</label>' in option
+    unticked = 'value="Preventive Medicine"> Preventive Medicine</label> <span class="count"'
+    assert unticked in option
