@@ -150,6 +150,33 @@ def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 20
             progress(len(rows))
 
 
+def store_missing_shingles(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
+    """Store the shingle set of every item that has none (a database from before they were
+    stored), band keys untouched; returns how many were stored."""
+    stored, last = 0, 0
+    while True:
+        rows = list(
+            DisputedItem.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "rationale")[:chunk]
+        )
+        if not rows:
+            return stored
+        have = set(
+            RationaleShingles.objects.filter(
+                item_id__gte=rows[0][0], item_id__lte=rows[-1][0]
+            ).values_list("item_id", flat=True)
+        )
+        missing = [(pk, rationale) for pk, rationale in rows if pk not in have]
+        packed = [(pk, packed_shingles(rationale_shingles(text))) for pk, text in missing]
+        packed = [(pk, data) for pk, data in packed if data]  # no words: never a candidate
+        with transaction.atomic():
+            bulk.insert_rows(RationaleShingles, ("item_id", "hashes"), packed)
+        stored, last = stored + len(packed), rows[-1][0]
+        if progress:
+            progress(len(rows))
+
+
 def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[SimilarRationale]:
     """The items of other letters whose rationales are most like ``item``'s, closest first."""
     shingles = rationale_shingles(item.rationale)

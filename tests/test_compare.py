@@ -263,6 +263,14 @@ def test_items_stored_before_shingle_sets_are_ranked_the_same(items):
     assert {name: similar(item) for name, item in items.items()} == found
     assert found["norco"] == [("Norco 10/325 mg #90", 0.881)]
 
+    out = io.StringIO()
+    call_command("index_similarity", "--missing-shingles", stdout=out)
+    assert out.getvalue().strip() == "stored the phrase sets of 5 items"
+    assert stored_shingles() == shingles_of_rationales()
+    call_command("index_similarity", "--missing-shingles", stdout=out)
+    assert out.getvalue().strip().endswith("stored the phrase sets of 0 items")
+    assert {name: similar(item) for name, item in items.items()} == found
+
 
 def test_ingest_stages_band_keys_and_merges_them_in_key_order(tmp_path, monkeypatch):
     """Merged every MERGE_EVERY letters and when the run ends; what a run cut short left
