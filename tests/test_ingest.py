@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import zipfile
 from unittest import mock
 
@@ -30,6 +31,29 @@ def test_sample_corpus_ingests_with_items_and_reviewer_facts():
     first = Letter.objects.get(source_file__endswith="000_e538005986e6bddf.txt")
     assert sorted(first.reviewer_states.values_list("code", flat=True)) == ["AL", "CA", "NJ"]
     assert first.original_text == (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text()
+
+
+def test_ingested_rows_hold_typed_values_and_ids_are_never_reused(tmp_path):
+    """Ingest writes plain rows with ids it takes itself (`determinations/bulk.py`)."""
+    ingest_paths([letters.SAMPLE_CORPUS])
+    letter = Letter.objects.exclude(date_of_injury=None).exclude(diagnoses=[]).first()
+    assert isinstance(letter.date_of_injury, datetime.date) and isinstance(letter.diagnoses, list)
+    assert letter.ingested_at and letter.parsed_at and letter.ingested_at.tzinfo
+    newest = Letter.objects.latest("pk").pk
+    newest_item = DisputedItem.objects.latest("pk").pk
+    Letter.objects.filter(pk=newest).delete()
+
+    letters.write_variants(tmp_path, 2)
+    ingest_paths([tmp_path])
+    added = list(Letter.objects.filter(pk__gt=newest).values_list("pk", flat=True))
+    assert len(added) == 2 and not Letter.objects.filter(pk=newest).exists()
+    added_items = DisputedItem.objects.filter(letter_id__in=added)
+    assert min(added_items.values_list("pk", flat=True)) > newest_item
+    # the database's own id allocation carries on after them (the admin adds letters so)
+    made = Letter.objects.create(
+        content_hash="x" * 64, original_text="-", parsed_at=letter.parsed_at
+    )
+    assert made.pk > max(added)
 
 
 def test_second_ingest_of_the_same_corpus_adds_nothing():
