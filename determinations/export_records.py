@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import zstandard
 from django.db import connection, transaction
 
+from determinations import bulk
 from determinations.export_sql import formatting_sql, ids_param, in_ids, table, wanted
 from determinations.models import ExportRecord, RecordDictionary
 from determinations.routing import read_connection
@@ -44,9 +45,9 @@ def write_records(letter_ids: Iterable[int], replace: bool = True) -> None:
             formatted = cursor.fetchall()
             dictionary = _dictionary(formatted)
             pack = _compressors(dictionary)
-            cursor.executemany(
-                f"INSERT INTO {table('record')} "
-                "(item_id, dictionary_id, csv_record, json_record) VALUES (%s, %s, %s, %s)",
+            bulk.insert_rows(
+                ExportRecord,
+                ("item_id", "dictionary_id", "csv_record", "json_record"),
                 [
                     (pk, dictionary, pack["csv"](csv.encode()), pack["json"](json.encode()))
                     for pk, csv, json in formatted
