@@ -48,6 +48,10 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple]) -
     values converted as Django would for the database."""
     if not rows:
         return
+    defaults = _defaults(model, columns)
+    if defaults:  # fields the caller does not write get their defaults, as in bulk_create
+        columns = (*columns, *defaults)
+        rows = [(*row, *defaults.values()) for row in rows]
     convert = _converters(model, columns)
     if convert:
         rows = [tuple(f(v) if f else v for f, v in zip(convert, row, strict=True)) for row in rows]
@@ -69,6 +73,15 @@ _PLAIN = {
     "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField",
     "TextField",
 }  # fmt: skip
+
+
+def _defaults(model: type[Model], columns: Sequence[str]) -> dict:
+    """The default value of each field ``columns`` leaves out (the id excepted)."""
+    return {
+        field.attname: field.get_default()
+        for field in model._meta.concrete_fields
+        if field.attname not in columns and not field.primary_key
+    }
 
 
 def _converters(model: type[Model], columns: Sequence[str]) -> list[Callable | None]:

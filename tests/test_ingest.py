@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from determinations import store
+from determinations import bulk, store
 from determinations.ingest import ingest_paths, reparse_letters
 from determinations.models import DisputedItem, HandCorrection, Letter, ParseIssue, RejectedSource
 from determinations.parsing import parse_letter
@@ -247,3 +247,13 @@ def test_reparse_command_prints_a_summary(capsys):
     ingest_paths([letters.SAMPLE_CORPUS])
     call_command("reparse")
     assert capsys.readouterr().out.strip() == "reparsed 5 letters, 1 with parse issues"
+
+
+def test_bulk_rows_leave_unwritten_fields_at_their_defaults():
+    ingest_paths([letters.SAMPLE_CORPUS])
+    letter_id = Letter.objects.values_list("pk", flat=True).first()
+
+    bulk.insert_rows(ParseIssue, ("letter_id", "field", "reason"), [(letter_id, "x", "why")])
+
+    issue = ParseIssue.objects.get(field="x")
+    assert (issue.item_position, issue.resolved, issue.reason) == (None, False, "why")
