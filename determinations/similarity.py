@@ -184,7 +184,7 @@ def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[S
     if not keys:
         return []
     own = unpacked_shingles(packed_shingles(shingles))
-    candidates = _shingle_sets(_candidate_ids(keys, item.pk), item.letter_id)
+    candidates = _shingle_sets(_candidate_ids(keys, item.letter_id))
     scored = [(jaccard(own, other), pk) for pk, other in candidates.items()]
     closest = sorted(
         ((score, pk) for score, pk in scored if score >= MIN_SIMILARITY),
@@ -195,35 +195,26 @@ def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[S
     return [SimilarRationale(shown[pk], score) for score, pk in closest if pk in shown]
 
 
-def _shingle_sets(item_ids: list[int], other_than_letter: int) -> dict[int, np.ndarray]:
-    """The shingle sets of those of ``item_ids`` not in letter ``other_than_letter``, by id.
+def _shingle_sets(item_ids: list[int]) -> dict[int, np.ndarray]:
+    """The shingle sets of these items, by id (read alone: joining each to its item for the
+    letter tripled a lookup at a million letters, reading item pages the cache did not hold).
 
-    An item stored before shingle sets were (until `index_similarity` runs after the
-    upgrade) has its set computed here from its rationale.
+    An item stored before shingle sets were (until `index_similarity --missing-shingles`
+    runs after the upgrade) has its set computed here from its rationale.
     """
-    stored = RationaleShingles.objects.filter(item_id__in=item_ids).values_list(
-        "item_id", "item__letter_id", "hashes"
-    )
-    sets, seen = {}, set()
-    for pk, letter_id, data in stored:
-        seen.add(pk)
-        if letter_id != other_than_letter:
-            sets[pk] = unpacked_shingles(bytes(data))
-    missing = [pk for pk in item_ids if pk not in seen]
+    stored = RationaleShingles.objects.filter(item_id__in=item_ids).values_list("item_id", "hashes")
+    sets = {pk: unpacked_shingles(bytes(data)) for pk, data in stored}
+    missing = [pk for pk in item_ids if pk not in sets]
     if missing:
-        rationales = (
-            DisputedItem.objects.filter(pk__in=missing)
-            .exclude(letter_id=other_than_letter)
-            .order_by()  # the items' default order would join every candidate's letter
-            .values_list("pk", "rationale")
-        )
-        for pk, rationale in rationales:
+        rationales = DisputedItem.objects.filter(pk__in=missing).order_by()
+        for pk, rationale in rationales.values_list("pk", "rationale"):
             sets[pk] = unpacked_shingles(packed_shingles(rationale_shingles(rationale)))
     return sets
 
 
-def _candidate_ids(keys: list[int], exclude: int) -> list[int]:
-    """Items sharing most bands with ``keys`` (at most PER_BAND read per band).
+def _candidate_ids(keys: list[int], letter_id: int) -> list[int]:
+    """Items of other letters sharing most bands with ``keys`` (at most PER_BAND read per
+    band; the letter's own items never take a candidate's place).
 
     PostgreSQL reads the bands through one LATERAL subquery; SQLite, which has no LATERAL,
     through a UNION ALL of one subquery per band (PostgreSQL would spend longer planning
@@ -231,23 +222,26 @@ def _candidate_ids(keys: list[int], exclude: int) -> list[int]:
     """
     assert len(keys) <= BANDS
     table = connection.ops.quote_name(RationaleBand._meta.db_table)
+    items = connection.ops.quote_name(DisputedItem._meta.db_table)
     key = connection.ops.quote_name("key")
+    others = f"NOT IN (SELECT id FROM {items} WHERE letter_id = %s)"
     ranked = f"GROUP BY item_id ORDER BY COUNT(*) DESC, item_id LIMIT {CANDIDATES}"
     if connection.vendor == "postgresql":
         sql = (
             "SELECT c.item_id FROM unnest(%s::bigint[]) AS k(band) CROSS JOIN LATERAL "
             f"(SELECT item_id FROM {table} WHERE {key} = k.band ORDER BY item_id "
-            f"LIMIT {PER_BAND}) AS c WHERE c.item_id <> %s {ranked.replace('item_id', 'c.item_id')}"
+            f"LIMIT {PER_BAND}) AS c WHERE c.item_id {others} "
+            f"{ranked.replace('item_id', 'c.item_id')}"
         )
-        params = [keys, exclude]
+        params = [keys, letter_id]
     else:
         per_band = (
             f"SELECT item_id FROM (SELECT item_id FROM {table} WHERE {key} = %s "
             f"ORDER BY item_id LIMIT {PER_BAND}) AS band_{{}}"
         )
         union = " UNION ALL ".join(per_band.format(i) for i in range(len(keys)))
-        sql = f"SELECT item_id FROM ({union}) AS candidates WHERE item_id <> %s {ranked}"
-        params = [*keys, exclude]
+        sql = f"SELECT item_id FROM ({union}) AS candidates WHERE item_id {others} {ranked}"
+        params = [*keys, letter_id]
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -194,6 +194,24 @@ def test_similar_rationales_leave_out_the_items_own_letter(items):
     assert "Soma 350 mg #60" not in [label for label, _ in similar(items["tramadol"])]
 
 
+def test_the_letters_own_items_never_take_a_candidates_place(tmp_path, monkeypatch):
+    """A letter repeating one rationale for several items still finds other letters'."""
+    twice = [
+        ("Norco 10/325 mg #120", "Upheld", RATIONALE),
+        ("Norco 5/325 mg #60", "Upheld", RATIONALE),
+    ]
+    (tmp_path / "a.txt").write_text(letter_with_items(twice, "CM14-0000001"))
+    (tmp_path / "b.txt").write_text(
+        letter_with_items([("Norco 10/325 mg #90", "Upheld", NEAR_COPY)], "CM14-0000002")
+    )
+    ingest_paths([tmp_path])
+    monkeypatch.setattr(similarity, "CANDIDATES", 1)
+
+    found = similar(DisputedItem.objects.get(label="Norco 5/325 mg #60"))
+
+    assert [label for label, _ in found] == ["Norco 10/325 mg #90"]
+
+
 def test_the_similarity_score_is_exact_and_the_same_on_every_database(items):
     """Exact Jaccard of 4-word shingles: a stored figure both database passes must print."""
     assert similar(items["norco"]) == [("Norco 10/325 mg #90", 0.881)]
