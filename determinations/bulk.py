@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 WRITE_CHUNK = 1000  # rows per SQLite executemany call
 
@@ -76,12 +77,19 @@ _PLAIN = {
 
 
 def _defaults(model: type[Model], columns: Sequence[str]) -> dict:
-    """The default value of each field ``columns`` leaves out (the id excepted)."""
+    """The value of each field ``columns`` leaves out (the id excepted), as `bulk_create`
+    would give it."""
+    now = timezone.now()
     return {
-        field.attname: field.get_default()
+        field.attname: now if _stamped(field) else field.get_default()
         for field in model._meta.concrete_fields
         if field.attname not in columns and not field.primary_key
     }
+
+
+def _stamped(field) -> bool:
+    """A date or time Django sets itself on save (`auto_now`, `auto_now_add`)."""
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
 
 
 def _converters(model: type[Model], columns: Sequence[str]) -> list[Callable | None]:

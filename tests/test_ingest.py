@@ -257,3 +257,5 @@ def test_bulk_rows_leave_unwritten_fields_at_their_defaults():
 
     issue = ParseIssue.objects.get(field="x")
     assert (issue.item_position, issue.resolved, issue.reason) == (None, False, "why")
+    bulk.insert_rows(RejectedSource, ("source_file", "reason"), [("x.pdf", "PDF file")])
+    assert RejectedSource.objects.get(source_file="x.pdf").rejected_at is not None
