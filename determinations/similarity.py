@@ -8,7 +8,7 @@ so PostgreSQL and SQLite return the same list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,36 +132,21 @@ def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 20
     items."""
     for model in (RationaleBand, StagedRationaleBand, RationaleShingles):
         model.objects.all().delete()
-    done, last = 0, 0
-    while True:
-        rows = list(
-            DisputedItem.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", "rationale")[:chunk]
-        )
-        if not rows:
-            merge_staged_bands()
-            return done
+    done = 0
+    for rows in _rationales_in_chunks(chunk, progress):
         with transaction.atomic():
             keys, shingles = _sketches(rationale for _, rationale in rows)
             store_new_sketches([pk for pk, _ in rows], keys, shingles)
-        done, last = done + len(rows), rows[-1][0]
-        if progress:
-            progress(len(rows))
+        done += len(rows)
+    merge_staged_bands()
+    return done
 
 
 def store_missing_shingles(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
     """Store the shingle set of every item that has none (a database from before they were
     stored), band keys untouched; returns how many were stored."""
-    stored, last = 0, 0
-    while True:
-        rows = list(
-            DisputedItem.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", "rationale")[:chunk]
-        )
-        if not rows:
-            return stored
+    stored = 0
+    for rows in _rationales_in_chunks(chunk, progress):
         have = set(
             RationaleShingles.objects.filter(
                 item_id__gte=rows[0][0], item_id__lte=rows[-1][0]
@@ -172,7 +157,23 @@ def store_missing_shingles(progress: Callable[[int], None] | None = None, chunk:
         packed = [(pk, data) for pk, data in packed if data]  # no words: never a candidate
         with transaction.atomic():
             bulk.insert_rows(RationaleShingles, ("item_id", "hashes"), packed)
-        stored, last = stored + len(packed), rows[-1][0]
+        stored += len(packed)
+    return stored
+
+
+def _rationales_in_chunks(
+    chunk: int, progress: Callable[[int], None] | None
+) -> Iterator[list[tuple[int, str]]]:
+    """Every item's (id, rationale), ``chunk`` at a time in id order; ``progress`` is told
+    of each chunk once the caller has handled it."""
+    last = 0
+    while rows := list(
+        DisputedItem.objects.filter(pk__gt=last)
+        .order_by("pk")
+        .values_list("pk", "rationale")[:chunk]
+    ):
+        yield rows
+        last = rows[-1][0]
         if progress:
             progress(len(rows))
 
