@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
+_LABELS_KEPT = 100_000  # treatment rules found for labels, per lexicon
 TOPICAL_WORDS = re.compile(r"\b(cream|gel|ointment|patch|patches|topical|lotion|spray)\b", re.I)
 
 
@@ -41,7 +43,11 @@ class Lexicon:
     treatment_rules: list[TreatmentRule] = field(default_factory=list)
     specialties: dict[str, str] = field(default_factory=dict)  # key -> canonical
     states: dict[str, str] = field(default_factory=dict)  # lower-case name or code -> code
-    _drug_names: re.Pattern[str] | None = None
+    _drug_names: DrugNames | None = field(default=None, compare=False, repr=False)
+    # The rules are read once, by `load_lexicon`: answers for labels stay true.
+    _rule_of: dict[str, TreatmentRule | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def add_drug_name(self, name: str, drug: Drug) -> None:
         """Teach the lexicon another name (brand, synonym) for a drug."""
@@ -65,9 +71,10 @@ class Lexicon:
     def find_drugs(self, label: str) -> list[Drug]:
         """Drugs named in ``label``, in order of appearance, each once."""
         if self._drug_names is None:
-            self._drug_names = _alternation(self.drugs)
+            self._drug_names = DrugNames(self.drugs)
+        pattern = self._drug_names.pattern_for(label)
         found: list[Drug] = []
-        for match in self._drug_names.finditer(label):
+        for match in pattern.finditer(label) if pattern else ():
             drug = self.drugs[_name_key(match.group(0))]
             if drug not in found:
                 found.append(drug)
@@ -83,7 +90,15 @@ class Lexicon:
 
     def treatment_rule(self, label: str) -> TreatmentRule | None:
         """The first non-drug treatment rule that matches ``label``."""
-        return next((r for r in self.treatment_rules if r.pattern.search(label)), None)
+        # Two hundred searches a label; labels repeat ("MRI of the lumbar spine"), so the
+        # answers are kept, a bounded number of them.
+        if label not in self._rule_of:
+            if len(self._rule_of) >= _LABELS_KEPT:
+                self._rule_of.clear()
+            self._rule_of[label] = next(
+                (r for r in self.treatment_rules if r.pattern.search(label)), None
+            )
+        return self._rule_of[label]
 
     def specialty(self, written: str) -> str:
         """The canonical name of a specialty as written in a letter."""
@@ -143,8 +158,52 @@ def _name_key(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
-def _alternation(names: dict[str, Drug]) -> re.Pattern[str]:
-    """One regex matching any drug name as whole words, longest name first."""
-    ordered = sorted(names, key=len, reverse=True)
-    body = "|".join(r"[\s-]+".join(map(re.escape, name.split())) for name in ordered if name)
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    """One regex matching any of ``names`` as whole words, in the order given."""
+    body = "|".join(r"[\s-]+".join(map(re.escape, name.split())) for name in names if name)
     return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])", re.I)
+
+
+_WORD = re.compile(r"(?<![a-z0-9])[a-z0-9]+", re.I)
+_LEADING_WORD = re.compile(r"[a-z0-9]+")
+
+
+class DrugNames:
+    """Finds drug names in labels: one regex of every name, longest first, but run with only
+    the names that can match a given label.
+
+    Python tries each of two thousand alternatives at each position of a label (0.2 ms a
+    label); a name can only match where the label has its first word, so the regex for a
+    label holds just the names whose first word the label has (cached by those words), in
+    the same order. It therefore finds exactly what the full regex finds.
+    """
+
+    def __init__(self, drugs: dict[str, Drug]) -> None:
+        ordered = sorted(drugs, key=len, reverse=True)
+        self._everything = _alternation(ordered) if any(ordered) else None
+        self._by_word: dict[str, list[tuple[int, str]]] = {}
+        self._anywhere: list[tuple[int, str]] = []  # names that do not start with a word
+        for rank, name in enumerate(n for n in ordered if n):
+            word = _LEADING_WORD.match(name) if name.isascii() else None
+            if word is None:
+                self._anywhere.append((rank, name))
+            else:
+                self._by_word.setdefault(word.group(0), []).append((rank, name))
+        self._patterns: dict[frozenset[str], re.Pattern[str] | None] = {}
+
+    def pattern_for(self, label: str) -> re.Pattern[str] | None:
+        """A regex that finds in ``label`` what the regex of every name finds (None: no
+        name can match)."""
+        if not label.isascii():  # case-insensitive matching beyond ASCII: keep every name
+            return self._everything
+        words = frozenset(self._by_word.keys() & {w.lower() for w in _WORD.findall(label)})
+        if words not in self._patterns:
+            if len(self._patterns) >= _PATTERNS_KEPT:
+                self._patterns.clear()
+            names = [entry for word in words for entry in self._by_word[word]]
+            names = sorted(names + self._anywhere)  # by rank: the full regex's order
+            self._patterns[words] = _alternation(name for _, name in names) if names else None
+        return self._patterns[words]
+
+
+_PATTERNS_KEPT = 10_000  # distinct sets of drug words seen in labels, each a small regex
