@@ -20,6 +20,8 @@ _IMR_MARKERS = re.compile(
     r"|Decision\s+rationale|\bC[MB]\d{2}-\d{7}\b",
     re.I,
 )
+# Characters below 32 other than tab, newline, form feed and carriage return.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 _lexicon: Lexicon | None = None  # None: the bundled lexicon
@@ -97,5 +99,4 @@ def _check(data: bytes) -> tuple[str, str]:
 
 def _control_ratio(text: str) -> float:
     sample = text[:20000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return controls / max(len(sample), 1)
+    return len(_CONTROL_CHARACTER.findall(sample)) / max(len(sample), 1)

@@ -30,6 +30,8 @@ def bad_corpus(folder) -> dict[str, str]:
         "huge.txt": (b"IMR " + b"x" * (50 * 1024 * 1024), "unreadable: larger than 10 MB"),
         "picture.png": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "not a text file (.png): letters are .txt files"),
         "nul.txt": (b"IMR\x00\x00\x00 binary", "binary file, not text"),
+        "controls.txt": (b"IMR " + bytes(range(1, 32)) * 20 + b" text" * 40, "binary file, not text"),
+        "page_breaks.txt": (letters.letter_with_items([("Soma 350mg", "Upheld", "No.")]).replace("\n\n", "\n\f\t\r\n").encode(), "new"),
         "scan.pdf": (b"%PDF-1.7\n...", "not a text file (.pdf): letters are .txt files"),
         "scan.txt": (b"%PDF-1.7\n...", "PDF file: extract its text first (for example with pdftotext)"),
         "cp1252.txt": (OTHER.replace("MTUS", "MTUS\u2019s").encode("cp1252"), "new"),
