@@ -209,21 +209,20 @@ class RationaleBand(models.Model):
     candidate near-copies (see `determinations/rationales/minhash.py`).
 
     Written in bulk at ingest (about 16 rows per item), so it carries no surrogate id and no
-    database-level foreign key; Django's own cascade removes an item's rows with the item.
+    database-level foreign key. Keyed by (key, item) alone: a second index by item doubled
+    the cost of every merge of staged keys. An item's rows are found by the keys stored in
+    its `RationaleShingles` row (`similarity.forget_sketches`, also when an item is deleted).
     """
 
-    pk = models.CompositePrimaryKey("item_id", "key")
+    pk = models.CompositePrimaryKey("key", "item_id")
     item = models.ForeignKey(
         DisputedItem,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,  # `similarity.forget_sketches`, by the item's own keys
         related_name="+",
         db_constraint=False,
-        db_index=False,  # the primary key (item_id, key) serves lookups by item
+        db_index=False,
     )
     key = models.BigIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["key", "item"], name="rationale_band_key")]
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.key}"
@@ -242,6 +241,9 @@ class RationaleShingles(models.Model):
         db_constraint=False,
     )
     hashes = models.BinaryField()
+    # The item's band keys (`minhash.packed_band_keys`): `RationaleBand` is keyed by key,
+    # and these find an item's rows in it. Null: not stored (a database from before).
+    band_keys = models.BinaryField(null=True)
 
     def __str__(self) -> str:
         return f"{self.item_id}: {len(self.hashes) // 4} shingles"

@@ -1,9 +1,10 @@
 """Keep search structures and export records in step when data changes outside the ingest
 service."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from determinations import similarity
 from determinations.export_records import write_records
 from determinations.models import (
     CorpusVersion,
@@ -15,6 +16,12 @@ from determinations.models import (
     Specialty,
 )
 from determinations.search.backends import backend
+
+
+@receiver(pre_delete, sender=DisputedItem)
+def forget_similarity_keys(sender, instance: DisputedItem, **kwargs) -> None:
+    # Before the delete: the keys that find the item's rows go with its shingle set.
+    similarity.forget_sketches([instance.pk])
 
 
 @receiver(post_delete, sender=DisputedItem)

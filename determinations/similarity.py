@@ -25,8 +25,10 @@ from determinations.rationales.minhash import (
     BANDS,
     band_keys,
     jaccard,
+    packed_band_keys,
     packed_shingles,
     rationale_shingles,
+    unpacked_band_keys,
     unpacked_shingles,
 )
 from determinations.routing import read_connection
@@ -63,9 +65,38 @@ def store_new_sketches(
     )
     bulk.insert_rows(
         RationaleShingles,
-        ("item_id", "hashes"),
-        [(pk, packed) for pk, packed in zip(item_ids, shingles, strict=True) if packed],
+        ("item_id", "hashes", "band_keys"),
+        [
+            (pk, packed, packed_band_keys(item_keys))
+            for pk, item_keys, packed in zip(item_ids, keys, shingles, strict=True)
+            if packed
+        ],
     )
+
+
+def forget_sketches(item_ids: list[int]) -> None:
+    """Delete the band keys and shingle sets of these items (before they change or go).
+
+    Their rows of the key index are found by the keys stored with their shingle sets; an
+    item stored before those were is re-shingled from its rationale (which its keys were
+    computed from: every change of a rationale rewrites them).
+    """
+    for start in range(0, len(item_ids), WRITE_CHUNK):
+        ids = item_ids[start : start + WRITE_CHUNK]
+        stored = dict(
+            RationaleShingles.objects.filter(item_id__in=ids, band_keys__isnull=False).values_list(
+                "item_id", "band_keys"
+            )
+        )
+        keys = {pk: unpacked_band_keys(bytes(data)) for pk, data in stored.items()}
+        unknown = DisputedItem.objects.filter(pk__in=[pk for pk in ids if pk not in keys])
+        for pk, rationale in unknown.order_by().values_list("pk", "rationale"):
+            keys[pk] = band_keys(rationale_shingles(rationale))
+        rows = [(key, pk) for pk, item_keys in keys.items() for key in item_keys]
+        for at in range(0, len(rows), WRITE_CHUNK):
+            RationaleBand.objects.filter(pk__in=rows[at : at + WRITE_CHUNK]).delete()
+        for model in (StagedRationaleBand, RationaleShingles):
+            model.objects.filter(item_id__in=ids).delete()
 
 
 def _sketches(rationales: Iterable[str]) -> tuple[list[list[int]], list[bytes]]:
@@ -112,8 +143,7 @@ def index_items(items: Iterable[tuple[int, str]]) -> None:
         for start in range(0, len(items), WRITE_CHUNK):
             chunk = items[start : start + WRITE_CHUNK]
             ids = [pk for pk, _ in chunk]
-            for model in (RationaleBand, StagedRationaleBand, RationaleShingles):
-                model.objects.filter(item_id__in=ids).delete()
+            forget_sketches(ids)
             keys, shingles = _sketches(rationale for _, rationale in chunk)
             store_new_sketches(ids, keys, shingles, staged=False)
 
@@ -143,8 +173,8 @@ def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 20
 
 
 def store_missing_shingles(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
-    """Store the shingle set of every item that has none (a database from before they were
-    stored), band keys untouched; returns how many were stored."""
+    """Store the shingle set (and band keys) of every item that has none (a database from
+    before they were stored), the key index untouched; returns how many were stored."""
     stored = 0
     for rows in _rationales_in_chunks(chunk, progress):
         have = set(
@@ -153,11 +183,15 @@ def store_missing_shingles(progress: Callable[[int], None] | None = None, chunk:
             ).values_list("item_id", flat=True)
         )
         missing = [(pk, rationale) for pk, rationale in rows if pk not in have]
-        packed = [(pk, packed_shingles(rationale_shingles(text))) for pk, text in missing]
-        packed = [(pk, data) for pk, data in packed if data]  # no words: never a candidate
+        keys, packed = _sketches(rationale for _, rationale in missing)
+        new = [
+            (pk, data, packed_band_keys(item_keys))
+            for (pk, _), item_keys, data in zip(missing, keys, packed, strict=True)
+            if data  # no words: never a candidate
+        ]
         with transaction.atomic():
-            bulk.insert_rows(RationaleShingles, ("item_id", "hashes"), packed)
-        stored += len(packed)
+            bulk.insert_rows(RationaleShingles, ("item_id", "hashes", "band_keys"), new)
+        stored += len(new)
     return stored
 
 

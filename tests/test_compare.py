@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +22,7 @@ from determinations.rationales.minhash import (
     packed_shingles,
     rationale_band_keys,
     rationale_shingles,
+    unpacked_band_keys,
 )
 from tests.letters import letter_with_items
 from tests.rationales.test_minhash import NEAR_COPY, RATIONALE, UNRELATED
@@ -265,10 +268,72 @@ def test_band_keys_and_shingle_sets_follow_reparse_deletion_and_rebuild(items):
     assert sorted(RationaleBand.objects.values_list("item_id", "key")) == before
     assert stored_shingles() == shingles_of_rationales()
 
+    copy = items["norco_copy"].pk  # delete() clears the instance's pk
     items["norco_copy"].delete()
     assert similar(norco) == []
-    assert not RationaleBand.objects.filter(item_id=items["norco_copy"].pk).exists()
-    assert items["norco_copy"].pk not in stored_shingles()
+    assert not RationaleBand.objects.filter(item_id=copy).exists()
+    assert copy not in stored_shingles()
+
+
+def stored_band_keys() -> dict[int, list[int]]:
+    return {
+        pk: unpacked_band_keys(bytes(data))
+        for pk, data in RationaleShingles.objects.values_list("pk", "band_keys")
+    }
+
+
+def band_keys_of_rationales() -> dict[int, list[int]]:
+    return {
+        item.pk: sorted(set(rationale_band_keys(item.rationale)))
+        for item in DisputedItem.objects.all()
+    }
+
+
+def band_rows() -> list[tuple[int, int]]:
+    return sorted(RationaleBand.objects.values_list("item_id", "key"))
+
+
+def test_each_item_s_band_keys_are_stored_with_its_shingle_set(items):
+    similarity.merge_staged_bands()
+    assert stored_band_keys() == band_keys_of_rationales()
+    assert band_rows() == sorted(
+        (pk, key) for pk, keys in stored_band_keys().items() for key in keys
+    )
+
+
+def test_deleting_a_letter_removes_its_items_rows_of_the_key_index(items):
+    similarity.merge_staged_bands()
+    tramadol, soma = items["tramadol"], items["soma"]
+    tramadol.letter.delete()
+    assert {pk for pk, _ in band_rows()} == {
+        items[n].pk for n in ("norco", "norco_copy", "acupuncture")
+    }
+    assert soma.pk not in stored_band_keys()
+
+
+@pytest.mark.parametrize("legacy", ["keys not stored", "no shingle set"])
+def test_items_stored_before_their_keys_were_are_forgotten_by_their_rationale(items, legacy):
+    similarity.merge_staged_bands()
+    norco = items["norco"]
+    stored = RationaleShingles.objects.filter(item_id=norco.pk)
+    if legacy == "keys not stored":
+        stored.update(band_keys=None)
+    else:
+        stored.delete()
+    pk = norco.pk
+    norco.delete()
+    assert pk not in {item_id for item_id, _ in band_rows()} and len(band_rows()) > 0
+
+
+def test_the_upgrade_fills_stored_keys_from_the_key_index(items):
+    from django.db import connection
+
+    upgrade = importlib.import_module("determinations.migrations.0015_band_keys_by_key")
+    expected = stored_band_keys()
+    RationaleShingles.objects.update(band_keys=None)
+    # the step uses only the editor's connection (SQLite's editor cannot open in a test)
+    upgrade.fill_band_keys(None, SimpleNamespace(connection=connection))
+    assert stored_band_keys() == expected == band_keys_of_rationales()
 
 
 def test_items_stored_before_shingle_sets_are_ranked_the_same(items):
@@ -285,6 +350,7 @@ def test_items_stored_before_shingle_sets_are_ranked_the_same(items):
     call_command("index_similarity", "--missing-shingles", stdout=out)
     assert out.getvalue().strip() == "stored the phrase sets of 5 items"
     assert stored_shingles() == shingles_of_rationales()
+    assert stored_band_keys() == band_keys_of_rationales()
     call_command("index_similarity", "--missing-shingles", stdout=out)
     assert out.getvalue().strip().endswith("stored the phrase sets of 0 items")
     assert {name: similar(item) for name, item in items.items()} == found

@@ -104,8 +104,10 @@ def test_a_parse_status_changed_in_the_admin_shows_in_the_export(corpus, admin_c
 
 def test_a_deleted_item_takes_its_record_with_it(corpus):
     item = DisputedItem.objects.first()
+    pk = item.pk  # delete() clears the instance's pk
+    assert ExportRecord.objects.filter(item_id=pk).exists()
     item.delete()
-    assert not ExportRecord.objects.filter(item_id=item.pk).exists()
+    assert not ExportRecord.objects.filter(item_id=pk).exists()
 
 
 def test_an_item_without_a_stored_record_is_still_exported(corpus, client):

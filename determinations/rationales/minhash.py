@@ -110,6 +110,18 @@ def unpacked_shingles(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<u4")
 
 
+def packed_band_keys(keys: list[int]) -> bytes:
+    """An item's band keys as stored beside its shingle set (so that its rows of the key
+    index can be found again): distinct, ascending, signed 64-bit big-endian, the bytes
+    PostgreSQL's `int8send` gives."""
+    return np.unique(np.array(keys, dtype=np.int64)).astype(">i8").tobytes()
+
+
+def unpacked_band_keys(data: bytes) -> list[int]:
+    """The band keys `packed_band_keys` stored."""
+    return np.frombuffer(data, dtype=">i8").tolist()
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two shingle sets (each sorted and distinct)."""
     if not len(a) or not len(b):
