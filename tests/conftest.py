@@ -37,6 +37,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"PostgreSQL at {url} is unreachable: {error}", returncode=1)
 
 
+@pytest.fixture(autouse=True)
+def forget_compression_dictionaries():
+    """Each test's database starts over, so a dictionary id can come back with other
+    contents; the codecs a process keeps by id (never reused outside tests) go too."""
+    yield
+    from determinations import export_records
+
+    vars(export_records._local).pop("codecs", None)
+
+
 @pytest.fixture(scope="session")
 def lexicon():
     return default_lexicon()
