@@ -159,3 +159,16 @@ def test_lexicon_data_files_are_consistent():
         == "Physical Medicine and Rehabilitation"
     )
     assert lexicon.specialty("Orthopaedic Surgery") == "Orthopedic Surgery"
+
+
+def test_treatment_rules_found_for_labels_are_kept_a_bounded_number(monkeypatch):
+    import determinations.lexicon as lexicon_module
+
+    monkeypatch.setattr(lexicon_module, "_LABELS_KEPT", 2)
+    lexicon = load_lexicon(DATA_DIR)
+    labels = ["MRI of the lumbar spine", "TENS unit", "Lumbar brace", "MRI of the lumbar spine"]
+    fresh = [
+        next((r for r in lexicon.treatment_rules if r.pattern.search(x)), None) for x in labels
+    ]
+    assert [lexicon.treatment_rule(label) for label in labels] == fresh
+    assert len(lexicon._rule_of) <= 2

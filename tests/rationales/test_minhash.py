@@ -13,8 +13,10 @@ from determinations.rationales.minhash import (
     BANDS,
     band_keys,
     jaccard,
+    packed_band_keys,
     packed_shingles,
     shingle_hashes,
+    unpacked_band_keys,
     unpacked_shingles,
 )
 from determinations.rationales.words import word_texts
@@ -90,3 +92,11 @@ def test_packed_shingles_are_sorted_distinct_32_bit_and_keep_the_similarity():
     assert (np.diff(packed.astype(np.int64)) > 0).all()
     assert jaccard(packed, unpacked_shingles(packed_shingles(b))) == jaccard(a, b)
     assert packed_shingles(np.array([], dtype=np.uint64)) == b""
+
+
+def test_band_keys_are_stored_distinct_ascending_as_postgresql_sends_bigints():
+    keys = [5, -(2**63), 2**63 - 1, 5, -1]
+    data = packed_band_keys(keys)
+    assert data[:8] == b"\x80" + b"\x00" * 7  # int8send of the smallest bigint
+    assert unpacked_band_keys(data) == [-(2**63), -1, 5, 2**63 - 1]
+    assert unpacked_band_keys(packed_band_keys([])) == []
