@@ -77,9 +77,10 @@ def store_new_sketches(
 def forget_sketches(item_ids: list[int]) -> None:
     """Delete the band keys and shingle sets of these items (before they change or go).
 
-    Their rows of the key index are found by the keys stored with their shingle sets; an
-    item stored before those were is re-shingled from its rationale (which its keys were
-    computed from: every change of a rationale rewrites them).
+    Their rows of the key index are found by the keys stored with their shingle sets. An
+    item stored before those were (no shingle set yet) is re-shingled from its rationale as
+    stored now: if that was edited since its keys were written, its old rows stay, which
+    can make it a candidate but never changes its score (scores use its current set).
     """
     for start in range(0, len(item_ids), WRITE_CHUNK):
         ids = item_ids[start : start + WRITE_CHUNK]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
 _LABELS_KEPT = 100_000  # treatment rules found for labels, per lexicon
+_PATTERNS_KEPT = 10_000  # distinct sets of drug words seen in labels, each a small regex
 TOPICAL_WORDS = re.compile(r"\b(cream|gel|ointment|patch|patches|topical|lotion|spray)\b", re.I)
 
 
@@ -204,6 +205,3 @@ class DrugNames:
             names = sorted(names + self._anywhere)  # by rank: the full regex's order
             self._patterns[words] = _alternation(name for _, name in names) if names else None
         return self._patterns[words]
-
-
-_PATTERNS_KEPT = 10_000  # distinct sets of drug words seen in labels, each a small regex
