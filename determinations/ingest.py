@@ -72,10 +72,9 @@ def ingest_paths(
     report = IngestReport()
     lookups = Lookups()
     seen: set[str] = set()
-    backend().prepare_bulk_load()
     batches = _batches(discover(list(paths)), batch_size)
     merged_at = 0
-    with _batch_reader(workers, curated_lexicon()) as read_all:
+    with backend().bulk_load(), _batch_reader(workers, curated_lexicon()) as read_all:
         for results in read_all(batches):
             _store_batch(results, seen, lookups, report)
             if report.new - merged_at >= similarity.MERGE_EVERY:
@@ -86,10 +85,10 @@ def ingest_paths(
                 merged_at = report.new
             if progress:
                 progress(len(results))
-    similarity.merge_staged_bands()  # also what a run cut short left staged
-    if report.new:
-        backend().refresh_statistics()
-        refresh_common_words()
+        similarity.merge_staged_bands()  # also what a run cut short left staged
+        if report.new:
+            backend().refresh_statistics()
+            refresh_common_words()
     return report
 
 

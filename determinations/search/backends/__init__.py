@@ -7,6 +7,7 @@ restrict a queryset to a query's matches, rank them and cut snippets.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,8 +44,8 @@ class SearchBackend(Protocol):
     def forget_items(self, item_ids: list[int]) -> None:
         """Drop the search entries of deleted items."""
 
-    def prepare_bulk_load(self) -> None:
-        """Tune this connection for writing many letters (ingest)."""
+    def bulk_load(self) -> AbstractContextManager[None]:
+        """A block in which this connection is tuned for writing many letters (ingest)."""
 
     def refresh_statistics(self) -> None:
         """Let the query planner see the new data after a bulk load (PostgreSQL's autovacuum

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import connection
@@ -80,11 +81,15 @@ class PostgresBackend:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {SEARCH} WHERE item_id = ANY(%s)", [list(item_ids)])
 
-    def prepare_bulk_load(self) -> None:
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
         # Commits do not wait for the WAL flush: a crash may lose the last batches, never
         # corrupt anything, and ingest is idempotent, so running it again completes the job.
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
     def refresh_statistics(self) -> None:
         with connection.cursor() as cursor:

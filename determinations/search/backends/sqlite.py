@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import connection
@@ -20,10 +21,12 @@ from determinations.search.backends import (
     ids_from_text,
     ranks_of,
 )
+from determinations.search.backends.checkpoints import checkpoints_beside
 from determinations.search.query import SearchQuery, Term
 
 ITEMS = "determinations_disputeditem"
 FTS = "determinations_item_fts"
+WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0003 made the table
 # Column weights for bm25(): names (A), rationale (B), guidelines (B), summary (C).
 _BM25 = f"bm25({FTS}, 10.0, 4.0, 4.0, 1.0)"
@@ -60,11 +63,25 @@ class SqliteBackend:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", list(item_ids))
 
-    def prepare_bulk_load(self) -> None:
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
         # A 256 MB page cache for this connection: the similar-rationale index takes its keys
         # in random order, and with the default 2 MB cache every insert misses.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
+            cursor.execute("PRAGMA journal_mode")
+            in_wal = cursor.fetchone()[0] == "wal"  # not so in memory (tests)
+        if not in_wal:
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            with checkpoints_beside(connection.settings_dict["NAME"]):
+                yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
 
     def refresh_statistics(self) -> None:
         with connection.cursor() as cursor:
