@@ -75,6 +75,17 @@ def test_the_same_letter_under_two_names_is_stored_once(tmp_path):
     assert (report.new, report.unchanged) == (1, 1)
 
 
+def test_the_same_letter_in_two_batches_of_one_run_is_stored_once(tmp_path):
+    text = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_bytes()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_bytes(text)
+
+    report = ingest_paths([tmp_path], batch_size=1)
+
+    assert (report.new, report.unchanged) == (1, 2)
+    assert Letter.objects.count() == 1
+
+
 def test_zip_archives_and_nested_folders(tmp_path):
     names = [path.name for path in sorted(letters.SAMPLE_CORPUS.glob("*.txt"))]
     with zipfile.ZipFile(tmp_path / "letters.zip", "w") as archive:
