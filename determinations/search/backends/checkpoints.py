@@ -3,9 +3,10 @@
 In WAL mode, the connection whose commit takes the log past 1,000 pages copies it into the
 database file and syncs both to disk (a checkpoint). During an ingest that connection is the
 writer, and a million letters in, checkpoints were a sixth of its time, most of it waiting
-for `fdatasync` (py-spy, bench/RESULTS.md). While a bulk load runs, the writer stops
-checkpointing and a thread with a connection of its own does it instead. A passive
-checkpoint never waits for, nor blocks, the writer or any reader.
+for `fdatasync` (py-spy, bench/RESULTS.md). While a bulk load runs, a thread with a
+connection of its own checkpoints instead, and the writer only rarely (see
+`BULK_LOAD_AUTOCHECKPOINT` in sqlite.py). A passive checkpoint never waits for, nor blocks,
+the writer or any reader.
 """
 
 from __future__ import annotations
