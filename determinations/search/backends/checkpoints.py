@@ -2,8 +2,8 @@
 
 In WAL mode, the connection whose commit takes the log past 1,000 pages copies it into the
 database file and syncs both to disk (a checkpoint). During an ingest that connection is the
-writer, and a million letters in, checkpoints were a sixth of its time, most of it waiting
-for `fdatasync` (py-spy, bench/RESULTS.md). While a bulk load runs, a thread with a
+writer, and 400,000 letters into a million, checkpoints were a sixth of its time, most of it
+waiting for `fdatasync` (py-spy, bench/RESULTS.md). While a bulk load runs, a thread with a
 connection of its own checkpoints instead, and the writer only rarely (see
 `BULK_LOAD_AUTOCHECKPOINT` in sqlite.py). A passive checkpoint never waits for, nor blocks,
 the writer or any reader.

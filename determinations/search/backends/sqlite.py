@@ -30,7 +30,7 @@ WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default
 # While a thread checkpoints beside a bulk load (checkpoints.py), the writer's own checkpoint
 # is rare: once the log passes 256 MB, it copies what the thread has not yet, so that the next
 # transaction starts the log from its beginning again (without it the log grew all run long,
-# to 1.9 GB 500,000 letters in, for the thread is never done between two batches).
+# to 1.9 GB 500,000 letters in: the thread is seldom done between two batches).
 BULK_LOAD_AUTOCHECKPOINT = 65536
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0003 made the table
 # Column weights for bm25(): names (A), rationale (B), guidelines (B), summary (C).
