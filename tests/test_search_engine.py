@@ -145,3 +145,13 @@ def test_ids_and_ranks_from_the_database_in_any_order():
     assert ids_from_text("").tolist() == []
     assert ranks_of(ids, [(12, 0.5), (40, 2.0), (99, 1.0)]).tolist() == [2.0, 0.0, 0.5, 0.0]
     assert ranks_of(ids, []).tolist() == [0.0] * 4
+
+
+def test_distinct_ids_of_parts_sorted_only_when_they_are_not_already():
+    from determinations.search.backends import distinct_ids
+
+    in_order = np.array([3, 7, 12, 40], dtype=np.int64)
+    assert distinct_ids([in_order]) is in_order, "sent in order: not sorted again"
+    assert distinct_ids([np.array([40, 7, 7, 3])]).tolist() == [3, 7, 40]
+    assert distinct_ids([in_order, np.array([12, 5])]).tolist() == [3, 5, 7, 12, 40]
+    assert distinct_ids([np.array([], dtype=np.int64)]).tolist() == []

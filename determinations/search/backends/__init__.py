@@ -91,6 +91,15 @@ def ascending(ids: np.ndarray) -> bool:
     return len(ids) < 2 or bool((ids[1:] > ids[:-1]).all())
 
 
+def distinct_ids(parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct ids of ``parts``, ascending. One part the database sent in order is
+    returned as it is: `np.unique` sorts, and building the bitmaps of common words at a
+    million letters spent five sixths of its time sorting ids that were sorted already."""
+    if len(parts) == 1 and ascending(parts[0]):
+        return parts[0]
+    return np.unique(np.concatenate(parts))
+
+
 def ranks_of(ids: np.ndarray, ranked: list[tuple[int, float]]) -> np.ndarray:
     """The rank of each of ``ids`` from the (id, rank) pairs of the ranked few, else 0."""
     ranks = np.zeros(len(ids), dtype=np.float64)

@@ -18,6 +18,7 @@ from determinations.search.backends import (
     MARK_START,
     ItemScope,
     WordPairs,
+    distinct_ids,
     ids_from_text,
     ranks_of,
 )
@@ -144,7 +145,7 @@ class PostgresBackend:
                     [*params, value],
                 )
                 found.append(ids_from_text(cursor.fetchone()[0]))
-        return np.unique(np.concatenate(found))
+        return distinct_ids(found)
 
     def rank_items(self, item_ids: list[int], query: SearchQuery) -> list[tuple[int, float]]:
         if not item_ids:

@@ -18,6 +18,7 @@ from determinations.search.backends import (
     MARK_START,
     ItemScope,
     WordPairs,
+    distinct_ids,
     ids_from_text,
     ranks_of,
 )
@@ -124,7 +125,7 @@ class SqliteBackend:
         if scope.among:
             among = "rowid IN (SELECT value FROM json_each(%s))"
             found.append(_ids(*_matching(query, among, [json.dumps(list(scope.among))])))
-        return np.unique(np.concatenate(found))
+        return distinct_ids(found)
 
     def rank_items(self, item_ids: list[int], query: SearchQuery) -> list[tuple[int, float]]:
         if not item_ids or not query.groups:
