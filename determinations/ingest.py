@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import collections
 import itertools
+import logging
 import multiprocessing
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -18,7 +20,7 @@ from determinations.curation import curated_lexicon
 from determinations.lexicon import Lexicon
 from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
-from determinations.reading import ReadLetter, Rejection, read_source, use_lexicon
+from determinations.reading import ReadLetter, Rejection, read_sources, use_lexicon
 from determinations.search.backends import backend
 from determinations.search.common_words import refresh_common_words
 from determinations.sources import discover
@@ -26,8 +28,10 @@ from determinations.store import Lookups, apply_reparse, store_new_letters
 
 BATCH_SIZE = 250
 BATCHES_AHEAD = 2  # batches parsed in the workers while one is written
+CHUNK = 16  # inputs a worker reads and parses per task
 Progress = Callable[[int], None]
 BatchReader = Callable[[Iterable[list]], Iterator[list[ReadLetter | Rejection]]]
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -79,16 +83,28 @@ def ingest_paths(
             if report.new - merged_at >= similarity.MERGE_EVERY:
                 # Also new statistics: planned for the tables as they were, PostgreSQL
                 # scanned every item for each batch once they had grown tenfold.
-                similarity.merge_staged_bands()
-                backend().refresh_statistics()
+                with _timed(f"merge after {report.new} letters"):
+                    similarity.merge_staged_bands()
+                    backend().refresh_statistics()
                 merged_at = report.new
             if progress:
                 progress(len(results))
-        similarity.merge_staged_bands()  # also what a run cut short left staged
+        with _timed("last merge of staged band keys"):
+            similarity.merge_staged_bands()  # also what a run cut short left staged
         if report.new:
-            backend().refresh_statistics()
-            refresh_common_words()
+            with _timed("statistics"):
+                backend().refresh_statistics()
+            with _timed("bitmaps of common words"):
+                refresh_common_words()
     return report
+
+
+@contextmanager
+def _timed(step: str) -> Iterator[None]:
+    """Log how long ``step`` took (DJANGO_LOG_LEVEL=INFO shows it)."""
+    start = time.perf_counter()
+    yield
+    logger.info("ingest: %s took %.1f s", step, time.perf_counter() - start)
 
 
 def reparse_letters(
@@ -179,7 +195,7 @@ def _batch_reader(workers: int, lexicon: Lexicon) -> Iterator[BatchReader]:
     if workers <= 1:
         use_lexicon(lexicon)
         try:
-            yield lambda batches: ([read_source(source) for source in b] for b in batches)
+            yield lambda batches: (_flat(_read_batch(map, batch)) for batch in batches)
         finally:
             use_lexicon(None)
         return
@@ -193,10 +209,20 @@ def _batch_reader(workers: int, lexicon: Lexicon) -> Iterator[BatchReader]:
             pending: collections.deque = collections.deque()
             for batch in batches:
                 # map() submits the whole batch at once; its results are read in order.
-                pending.append(pool.map(read_source, batch, chunksize=16))
+                pending.append(_read_batch(pool.map, batch))
                 if len(pending) > BATCHES_AHEAD:
-                    yield list(pending.popleft())
+                    yield _flat(pending.popleft())
             while pending:
-                yield list(pending.popleft())
+                yield _flat(pending.popleft())
 
         yield read_ahead
+
+
+def _read_batch(map_chunks: Callable, batch: list) -> Iterator[list[ReadLetter | Rejection]]:
+    """`read_sources` over ``batch`` in chunks of `CHUNK`, by ``map_chunks`` (a pool's map
+    or the built-in one); yields each chunk's results, in order."""
+    return map_chunks(read_sources, list(_batches(batch, CHUNK)))
+
+
+def _flat(chunks: Iterable[list]) -> list:
+    return list(itertools.chain.from_iterable(chunks))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -24,7 +25,9 @@ _IMR_MARKERS = re.compile(
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
+READ_AHEAD = 8  # threads reading the files of a chunk of inputs while it is parsed
 _lexicon: Lexicon | None = None  # None: the bundled lexicon
+_reader: ThreadPoolExecutor | None = None
 
 
 def use_lexicon(lexicon: Lexicon | None) -> None:
@@ -63,15 +66,40 @@ def content_hash(data: bytes) -> str:
 
 def read_source(source: Source | Unreadable) -> ReadLetter | Rejection:
     """Read, check and parse one input; never raises for bad input."""
+    return _parsed(source, _loaded(source))
+
+
+def read_sources(sources: list[Source | Unreadable]) -> list[ReadLetter | Rejection]:
+    """`read_source` of each input, in order; the files are read by threads ahead of the
+    parsing, so that parsing one letter overlaps waiting on the disk for the next ones (at a
+    million letters, a worker spent two fifths of its time waiting for `read_bytes`)."""
+    loads = [_file_reader().submit(_loaded, source) for source in sources]
+    return [_parsed(source, load.result()) for source, load in zip(sources, loads, strict=True)]
+
+
+def _file_reader() -> ThreadPoolExecutor:
+    global _reader
+    if _reader is None:
+        _reader = ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="read-ahead")
+    return _reader
+
+
+def _loaded(source: Source | Unreadable) -> bytes | Rejection:
+    """The bytes of ``source``, or why it cannot be a letter before they are looked at."""
     if isinstance(source, Unreadable):
         return Rejection(source.name, source.reason)
     suffix = PurePosixPath(source.name).suffix.lower()
     if suffix not in LETTER_SUFFIXES:
         return Rejection(source.name, f"not a text file ({suffix}): letters are .txt files")
     try:
-        data = source.read()
+        return source.read()
     except (OSError, ValueError, KeyError, RuntimeError, zipfile.BadZipFile) as error:
         return Rejection(source.name, f"unreadable: {error}")
+
+
+def _parsed(source: Source | Unreadable, data: bytes | Rejection) -> ReadLetter | Rejection:
+    if isinstance(data, Rejection):
+        return data
     digest = content_hash(data)
     reason, text = _check(data)
     if reason:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,8 +35,10 @@ def checkpoints_beside(path: str | Path, every: float = EVERY_SECONDS) -> Iterat
     try:
         yield
     finally:
+        start = time.perf_counter()
         done.set()
         thread.join()
+        logger.info("bulk load: last WAL checkpoint took %.1f s", time.perf_counter() - start)
 
 
 def _checkpoint_until(path: str | Path, done: threading.Event, every: float) -> None:
