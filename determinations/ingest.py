@@ -80,7 +80,7 @@ def ingest_paths(
     with backend().bulk_load(), _batch_reader(workers, curated_lexicon()) as read_all:
         for results in read_all(batches):
             _store_batch(results, lookups, report)
-            if report.new - merged_at >= similarity.MERGE_EVERY:
+            if similarity.merge_due(report.new, merged_at):
                 # Also new statistics: planned for the tables as they were, PostgreSQL
                 # scanned every item for each batch once they had grown tenfold.
                 with _timed(f"merge after {report.new} letters"):

@@ -254,7 +254,7 @@ class StagedRationaleBand(models.Model):
 
     Keys are random: inserted as they come, each dirties its own page of the key index, and
     at a million letters that is most of the ingest's writing. Staged and merged sorted
-    (`similarity.merge_staged_bands`, every `MERGE_EVERY` letters and at the end of each
+    (`similarity.merge_staged_bands`, as `similarity.merge_due` says and at the end of each
     ingest), a merge touches each index page once.
     """
 

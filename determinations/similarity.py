@@ -40,7 +40,8 @@ MIN_SIMILARITY = 0.2
 PER_BAND = 400
 CANDIDATES = 60
 WRITE_CHUNK = 500  # items whose band keys one statement rewrites
-MERGE_EVERY = 50_000  # letters an ingest stores between merges of their staged band keys
+MERGE_EVERY = 50_000  # letters an ingest stores at least between merges of staged band keys
+MERGE_GROWTH = 4  # ... and at least a quarter of those it has merged already
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,19 @@ def _sketches(rationales: Iterable[str]) -> tuple[list[list[int]], list[bytes]]:
     return [band_keys(s) for s in shingles], [packed_shingles(s) for s in shingles]
 
 
+def merge_due(stored: int, merged: int) -> bool:
+    """Whether an ingest that has stored ``stored`` letters, ``merged`` of them merged into
+    the key index, merges now: every `MERGE_EVERY` letters, and every quarter of what it has
+    merged once that is more. A merge rewrites pages across the whole index (at a million
+    letters, 2.4 s for the first 50,000, 11.3 s for the last), so fewer, larger merges cost
+    less: 11 instead of 20 for a million letters."""
+    return stored - merged >= max(MERGE_EVERY, merged // MERGE_GROWTH)
+
+
 def merge_staged_bands() -> int:
     """Move every staged band key into the index, in key order; returns how many moved.
 
-    Ingest calls this every `MERGE_EVERY` letters and when it ends (so the keys of a run
+    Ingest calls this when `merge_due` says and when it ends (so the keys of a run
     cut short are merged by the next one). Until then the newest letters are not yet found
     as similar to others.
     """

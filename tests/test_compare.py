@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import itertools
 import re
 from types import SimpleNamespace
 
@@ -357,7 +358,7 @@ def test_items_stored_before_shingle_sets_are_ranked_the_same(items):
 
 
 def test_ingest_stages_band_keys_and_merges_them_in_key_order(tmp_path, monkeypatch):
-    """Merged every MERGE_EVERY letters and when the run ends; what a run cut short left
+    """Merged as merge_due says and when the run ends; what a run cut short left
     staged is merged by the next run."""
     for name, (case, letter_items) in LETTERS.items():
         (tmp_path / name).write_text(letter_with_items(letter_items, case))
@@ -495,3 +496,15 @@ def test_boilerplate_page_with_nothing_repeated_or_a_bad_parameter(client, templ
     response = client.get("/boilerplate/", {"age_min": "old"})
     assert response.status_code == 200
     assert "age" in " ".join(notices(response.content.decode())).lower()
+
+
+def test_merges_come_every_50000_letters_then_every_quarter_of_what_is_merged():
+    merged, merges = 0, []
+    for stored in range(250, 1_000_001, 250):  # a million letters, in batches of 250
+        if similarity.merge_due(stored, merged):
+            merges.append(stored)
+            merged = stored
+    assert merges[:4] == [50_000, 100_000, 150_000, 200_000]
+    assert merges[4:7] == [250_000, 312_500, 390_750]
+    assert all(b - a >= max(50_000, a // 4) for a, b in itertools.pairwise(merges))
+    assert len(merges) == 11
