@@ -1,0 +1,82 @@
+"""The ingest's writing process alone. A script that prints figures, not a test.
+
+    .venv/bin/python bench/writer_throughput.py --corpus DIR [--letters 20000] [--database-url URL]
+
+Reads and parses the first N letters of a corpus (`bench.generator`) in this process first,
+then times storing them in batches as `ingest` does, into a fresh SQLite file (or the
+PostgreSQL database of ``--database-url``, dropped and created again), with the last merge of staged
+band keys. Run from two checkouts (`git worktree add`) to compare the writer of each: an
+ingest with workers mixes the writer with parsing on the same two cores, and one run of
+100,000 letters varied by 10% from the next on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", required=True, type=Path)
+    parser.add_argument("--letters", type=int, default=20_000)
+    parser.add_argument("--database-url", help="PostgreSQL; default: a fresh SQLite file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="imr-writer-") as var_dir:
+        _configure(var_dir, args.database_url)
+        _measure(args.corpus, args.letters)
+
+
+def _measure(corpus: Path, letters: int) -> None:
+    from determinations import ingest, similarity
+    from determinations.reading import read_sources
+    from determinations.search.backends import backend
+    from determinations.sources import discover
+    from determinations.store import Lookups
+
+    sources = list(discover([corpus]))[:letters]
+    start = time.perf_counter()
+    results = read_sources(sources)
+    parse = time.perf_counter() - start
+
+    report, lookups = ingest.IngestReport(), Lookups()
+    start, cpu = time.perf_counter(), time.process_time()
+    with backend().bulk_load():
+        for at in range(0, len(results), ingest.BATCH_SIZE):
+            ingest._store_batch(results[at : at + ingest.BATCH_SIZE], lookups, report)
+        stored = time.perf_counter() - start
+        similarity.merge_staged_bands()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    per_letter = 1000 / max(report.new, 1)
+    print(f"letters stored         {report.new}")
+    print(f"read and parse         {parse * per_letter:.3f} ms a letter")
+    print(f"store                  {stored * per_letter:.3f} ms a letter")
+    print(f"store and merge        {wall * per_letter:.3f} ms a letter, CPU {cpu * per_letter:.3f}")
+
+
+def _configure(var_dir: str, database_url: str | None) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "imrsite.settings.base"
+    os.environ["IMR_VAR_DIR"] = var_dir
+    if database_url:
+        from bench.ingest_throughput import _recreate_postgres
+
+        _recreate_postgres(database_url)
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", "--noinput", verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
