@@ -4,8 +4,8 @@
 
 Reads and parses the first N letters of a corpus (`bench.generator`) in this process first,
 then times storing them in batches as `ingest` does, into a fresh SQLite file (or the
-PostgreSQL database of ``--database-url``, dropped and created again), with the last merge of staged
-band keys. Run from two checkouts (`git worktree add`) to compare the writer of each: an
+PostgreSQL database of ``--database-url``, dropped and created again), with the last merge
+of staged band keys. Run from two checkouts (`git worktree add`) to compare the writer of each: an
 ingest with workers mixes the writer with parsing on the same two cores, and one run of
 100,000 letters varied by 10% from the next on this machine.
 """
