@@ -49,8 +49,8 @@ def _measure(corpus: Path, letters: int) -> None:
     report, lookups = ingest.IngestReport(), Lookups()
     start, cpu = time.perf_counter(), time.process_time()
     with backend().bulk_load():
-        for at in range(0, len(results), ingest.BATCH_SIZE):
-            ingest._store_batch(results[at : at + ingest.BATCH_SIZE], lookups, report)
+        for batch in ingest._batches(results, ingest.BATCH_SIZE):
+            ingest._store_batch(batch, lookups, report)
         stored = time.perf_counter() - start
         similarity.merge_staged_bands()
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
