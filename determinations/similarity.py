@@ -28,6 +28,7 @@ from determinations.rationales.minhash import (
     packed_band_keys,
     packed_shingles,
     rationale_shingles,
+    sketches,
     unpacked_band_keys,
     unpacked_shingles,
 )
@@ -101,12 +102,6 @@ def forget_sketches(item_ids: list[int]) -> None:
             model.objects.filter(item_id__in=ids).delete()
 
 
-def _sketches(rationales: Iterable[str]) -> tuple[list[list[int]], list[bytes]]:
-    """The band keys and packed shingle set of each rationale."""
-    shingles = [rationale_shingles(rationale) for rationale in rationales]
-    return [band_keys(s) for s in shingles], [packed_shingles(s) for s in shingles]
-
-
 def merge_due(stored: int, merged: int) -> bool:
     """Whether an ingest that has stored ``stored`` letters, ``merged`` of them merged into
     the key index, merges now: every `MERGE_EVERY` letters, and every quarter of what it has
@@ -155,7 +150,7 @@ def index_items(items: Iterable[tuple[int, str]]) -> None:
             chunk = items[start : start + WRITE_CHUNK]
             ids = [pk for pk, _ in chunk]
             forget_sketches(ids)
-            keys, shingles = _sketches(rationale for _, rationale in chunk)
+            keys, shingles = sketches([rationale for _, rationale in chunk])
             store_new_sketches(ids, keys, shingles, staged=False)
 
 
@@ -176,7 +171,7 @@ def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 20
     done = 0
     for rows in _rationales_in_chunks(chunk, progress):
         with transaction.atomic():
-            keys, shingles = _sketches(rationale for _, rationale in rows)
+            keys, shingles = sketches([rationale for _, rationale in rows])
             store_new_sketches([pk for pk, _ in rows], keys, shingles)
         done += len(rows)
     merge_staged_bands()
@@ -194,7 +189,7 @@ def store_missing_shingles(progress: Callable[[int], None] | None = None, chunk:
             ).values_list("item_id", flat=True)
         )
         missing = [(pk, rationale) for pk, rationale in rows if pk not in have]
-        keys, packed = _sketches(rationale for _, rationale in missing)
+        keys, packed = sketches([rationale for _, rationale in missing])
         new = [
             (pk, data, packed_band_keys(item_keys))
             for (pk, _), item_keys, data in zip(missing, keys, packed, strict=True)

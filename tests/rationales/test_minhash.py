@@ -15,7 +15,9 @@ from determinations.rationales.minhash import (
     jaccard,
     packed_band_keys,
     packed_shingles,
+    rationale_shingles,
     shingle_hashes,
+    sketches,
     unpacked_band_keys,
     unpacked_shingles,
 )
@@ -100,3 +102,26 @@ def test_band_keys_are_stored_distinct_ascending_as_postgresql_sends_bigints():
     assert data[:8] == b"\x80" + b"\x00" * 7  # int8send of the smallest bigint
     assert unpacked_band_keys(data) == [-(2**63), -1, 5, 2**63 - 1]
     assert unpacked_band_keys(packed_band_keys([])) == []
+
+
+_RATIONALE_WORDS = st.lists(st.sampled_from("pain opioid the not is function , .".split()))
+
+
+@given(st.lists(_RATIONALE_WORDS.map(" ".join), max_size=8))
+def test_sketches_of_a_batch_are_each_rationales_own(rationales):
+    """Sketched together (as ingest workers do), each rationale gets what it gets alone,
+    short, empty and repeated ones among them."""
+    alone = [rationale_shingles(rationale) for rationale in rationales]
+    assert sketches(rationales) == (
+        [band_keys(shingles) for shingles in alone],
+        [packed_shingles(shingles) for shingles in alone],
+    )
+
+
+def test_sketches_of_real_rationales_in_one_batch():
+    keys, packed = sketches([RATIONALE, "", NEAR_COPY, UNRELATED, "Not necessary."])
+    assert keys == [
+        band_keys(rationale_shingles(text))
+        for text in (RATIONALE, "", NEAR_COPY, UNRELATED, "Not necessary.")
+    ]
+    assert packed[1] == b"" and packed[0] == packed_shingles(rationale_shingles(RATIONALE))
