@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from determinations.parsing.clean import collapse_whitespace, paragraphs
+from determinations.parsing.lines import LinePattern
 
 _FIELDS = {
     "claims_administrator_guideline": (
@@ -28,11 +29,11 @@ _FIELDS = {
         r"NOT\s+MEDICALLY\s+NECESSARY\s*:?",
     ),
 }
-_FIELD_LABEL = re.compile(
-    r"^[ \t]*(?:"
+_FIELD_LABEL = LinePattern(
+    r"[ \t]*(?:"
     + "|".join(f"(?P<{name}>{'|'.join(patterns)})" for name, patterns in _FIELDS.items())
     + ")",
-    re.M | re.I,
+    re.I,
 )
 # "Norco 10/325mg #101:  Upheld" (standard layout, and some 2013 letters): a decision word
 # ending a line, before it a colon and whitespace, before those a label on one line. Found
@@ -44,11 +45,11 @@ _DECISION_WORD = re.compile(
     r"[UuOo](?:[Pp][Hh][Ee][Ll][Dd]|[Vv][Ee][Rr][Tt][Uu][Rr][Nn][Ee][Dd])\b\.?[ \t]*$", re.M
 )
 # "1. Norco 10/325mg #120 is not medically necessary and appropriate." (2013 letters)
-_NUMBERED_DECISION = re.compile(
-    r"^[ \t]*\d{1,2}[.)][ \t]+(?P<label>(?:(?!\n[ \t]*\n)[^\n]|\n){1,400}?)\s+"
+_NUMBERED_DECISION = LinePattern(
+    r"[ \t]*\d{1,2}[.)][ \t]+(?P<label>(?:(?!\n[ \t]*\n)[^\n]|\n){1,400}?)\s+"
     r"(?:is|are|was|were)\s+(?P<negation>not\s+)?medically\s+necessary"
     r"(?:\s+and\s+appropriate)?\.?[ \t]*$",
-    re.M | re.I,
+    re.I,
 )
 _NECESSITY = re.compile(
     r"\b(?:is|are|was|were|be)\s+(?P<negation>not\s+)?(?:considered\s+)?medically\s+necessary",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from determinations.parsing.lines import LinePattern
 from determinations.parsing.result import (
     LAYOUT_DECISIONS,
     LAYOUT_PROFESSIONAL,
@@ -34,9 +34,8 @@ HEADINGS: dict[str, str] = {
     ),
 }
 _HEADING_IS_FIELD = {"professional_guideline"}
-_ANY_HEADING = re.compile(
-    r"^[ \t]*(?:" + "|".join(f"(?P<{name}>{p})" for name, p in HEADINGS.items()) + ")",
-    re.M,
+_ANY_HEADING = LinePattern(
+    r"[ \t]*(?:" + "|".join(f"(?P<{name}>{p})" for name, p in HEADINGS.items()) + ")"
 )
 
 
