@@ -31,12 +31,15 @@ __all__ = ["ParseIssue", "ParsedItem", "ParsedLetter", "decode", "parse_letter"]
 
 _CASE_NUMBER = re.compile(r"\bC[MB]\d{2}-\d{7}\b")
 _HEADER_DATES = {
-    "date_assigned": r"Date\s+Assigned",
-    "ur_denial_date": r"UR\s+Denial\s+Date|Date\s+of\s+UR\s+(?:Decision|Denial)"
-    r"|UR\s+(?:Decision|Determination)\s+Date",
-    "date_of_injury": r"Date\s+of\s+Injury|\bDOI\b",
-    "date_received": r"(?:Application|Date)\s+Received|Received\s+Date",
-    "date_decided": r"Date\s+of\s+Decision|Decision\s+Date|Date\s+Decided",
+    name: re.compile(rf"(?:{label})\s*:?", re.I)
+    for name, label in {
+        "date_assigned": r"Date\s+Assigned",
+        "ur_denial_date": r"UR\s+Denial\s+Date|Date\s+of\s+UR\s+(?:Decision|Denial)"
+        r"|UR\s+(?:Decision|Determination)\s+Date",
+        "date_of_injury": r"Date\s+of\s+Injury|\bDOI\b",
+        "date_received": r"(?:Application|Date)\s+Received|Received\s+Date",
+        "date_decided": r"Date\s+of\s+Decision|Decision\s+Date|Date\s+Decided",
+    }.items()
 }
 _SUMMARY_BOILERPLATE = re.compile(
     r"^\s*The\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary"
@@ -72,7 +75,7 @@ def _read_header(letter: ParsedLetter, preamble: str, today: date | None) -> Non
     case_number = _CASE_NUMBER.search(preamble)
     letter.case_number = case_number.group(0) if case_number else ""
     for name, label in _HEADER_DATES.items():
-        match = re.search(rf"(?:{label})\s*:?", preamble, re.I)
+        match = label.search(preamble)
         if match:
             setattr(letter, name, parse_date(preamble[match.end() : match.end() + 40], today))
 
@@ -84,7 +87,8 @@ def _read_reviewer(letter: ParsedLetter, sections: Sections, lexicon: Lexicon) -
 
 
 def _read_patient(letter: ParsedLetter, summary_text: str, today: date | None) -> None:
-    summary = paragraphs(_SUMMARY_BOILERPLATE.sub("", summary_text))
+    boilerplate = _SUMMARY_BOILERPLATE.match(summary_text)
+    summary = paragraphs(summary_text[boilerplate.end() :] if boilerplate else summary_text)
     letter.summary = summary
     letter.patient_age = patient.patient_age(summary)
     letter.patient_sex = patient.patient_sex(summary)

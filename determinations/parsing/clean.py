@@ -9,6 +9,7 @@ _PAGE_FOOTER = re.compile(
     r"\n[ \t\n]*Page[ \t]+\d+[ \t]+(?:of|/)[ \t]+\d+[ \t]*(?:\n[ \t]*)*(?=\n|\Z)", re.I
 )
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # A word broken at a line end: "exacer-\nbations", "L5-\nS1".
 _LINE_HYPHEN = re.compile(r"(?<![\w-])(\w+)-\n[ \t]*(\w+)")
 # After these the hyphen belongs to the word ("non-\nsedating" stays "non-sedating").
@@ -115,7 +116,7 @@ def collapse_whitespace(text: str) -> str:
 
 def paragraphs(text: str) -> str:
     """Collapse whitespace inside paragraphs, keep a blank line between them."""
-    parts = (collapse_whitespace(p) for p in re.split(r"\n[ \t]*\n", text))
+    parts = (collapse_whitespace(p) for p in _BLANK_LINE.split(text))
     return "\n\n".join(p for p in parts if p)
 
 

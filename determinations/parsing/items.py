@@ -58,6 +58,7 @@ _NECESSITY = re.compile(
 _NUMBERED_LINE = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]+(?P<label>.+?)[ \t]*$", re.M)
 _TRAILING_NUMBERED_LINE = re.compile(r"\n[ \t]*\d{1,2}[.)][ \t]+[^\n]*\s*\Z")
 _MAX_LABEL_LINES = 3
+_SPACE_BEFORE_COMMA = re.compile(r"\s+,")
 
 
 @dataclass
@@ -193,5 +194,5 @@ def _wrapped_label_start(section: str, line_start: int) -> int:
 
 def _clean_label(label: str) -> str:
     label = collapse_whitespace(label)
-    label = re.sub(r"\s+,", ",", label)
+    label = _SPACE_BEFORE_COMMA.sub(",", label)
     return label.strip(" :,;")

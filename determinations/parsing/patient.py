@@ -27,6 +27,7 @@ _DIAGNOSES = re.compile(
 _FINAL_AND = re.compile(r",?\s+and\s+(?=[^,]*$)", re.I)
 _LEADING_AND = re.compile(r"^(?:and|or)\b,?\s*", re.I)
 # How far after "injury" or "utilization review" a date may stand to belong to it.
+_SENTENCE_END = re.compile(r"\.\s")
 _INJURY_WINDOW = 120
 _UR_WINDOW = 60
 
@@ -84,7 +85,7 @@ def _date_after(
 ) -> date | None:
     for found in mention.finditer(text):
         nearby = text[found.end() : found.end() + window]
-        sentence_end = re.search(r"\.\s", nearby)
+        sentence_end = _SENTENCE_END.search(nearby)
         if sentence_end:
             nearby = nearby[: sentence_end.start() + 1]
         for match in DATE_PATTERN.finditer(nearby):
