@@ -100,13 +100,14 @@ def _load(base: str, users: int, seconds: float, letter_ids, item_ids) -> dict:
 
 
 def _next_url(rng: random.Random, letter_ids, item_ids) -> str:
-    kind = rng.choices(["search", "letter", "compare", "insights", "export"], [50, 25, 10, 10, 5])[
-        0
-    ]
+    kinds = ["search", "letter", "similar", "compare", "insights", "export"]
+    kind = rng.choices(kinds, [50, 20, 5, 10, 10, 5])[0]
     if kind == "search" or not item_ids:
         return "/?" + rng.choice(SEARCHES)
     if kind == "letter":
         return f"/determinations/{rng.choice(letter_ids)}/"
+    if kind == "similar":  # what a letter page loads for each item once it is shown
+        return f"/items/{rng.choice(item_ids)}/similar/"
     if kind == "compare":
         first, second = rng.sample(item_ids, 2) if len(item_ids) > 1 else (item_ids[0],) * 2
         return f"/compare/?items={first}&items={second}"

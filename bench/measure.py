@@ -62,6 +62,9 @@ def measure(repeats: int) -> dict:
     ids = list(Letter.objects.order_by("?").values_list("pk", flat=True)[: 5 * repeats])
     figures |= _percentiles("letter_page", [_timed(client, f"/determinations/{pk}/") for pk in ids])
     items = list(DisputedItem.objects.order_by("?").values_list("pk", flat=True)[: 10 * repeats])
+    # What a letter page loads for each of its items once it is shown (letter.js).
+    similar = [_timed(client, f"/items/{pk}/similar/") for pk in items[: 5 * repeats]]
+    figures |= _percentiles("similar_page", similar)
     pairs = list(zip(items[::2], items[1::2], strict=False))
     compare = [_timed(client, f"/compare/?items={a}&items={b}") for a, b in pairs]
     figures |= _percentiles("compare_page", compare)

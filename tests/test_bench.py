@@ -35,7 +35,15 @@ def test_the_benchmark_runs_end_to_end():
         figures["ingest"] == f"ingested {LETTERS} new, 0 unchanged, 0 with parse issues, 0 rejected"
     )
     assert figures["export_rows"] == figures["items"] > LETTERS
-    for name in ["search", "facet_counts", "letter_page", "compare_page", "insights_page"]:
+    pages = [
+        "search",
+        "facet_counts",
+        "letter_page",
+        "similar_page",
+        "compare_page",
+        "insights_page",
+    ]
+    for name in pages:
         assert 0 < figures[f"{name}_p50_ms"] <= figures[f"{name}_p95_ms"]
     by_query = figures["search_p95_ms_by_query"]
     assert len(by_query) == len(QUERIES) and all(p95 > 0 for p95 in by_query.values())

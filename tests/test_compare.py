@@ -222,14 +222,35 @@ def test_the_similarity_score_is_exact_and_the_same_on_every_database(items):
     assert similar(items["acupuncture"]) == []
 
 
-def test_letter_page_lists_similar_rationales_with_compare_links(client, items):
-    norco, copy = items["norco"], items["norco_copy"]
+def test_letter_page_links_each_item_to_its_similar_rationales(client, items):
+    """Looked up once the letter is shown (letter.js loads each item's page of them)."""
+    norco = items["norco"]
 
     page = client.get(f"/determinations/{norco.letter_id}/").content.decode()
 
-    section = page[page.index("Similar rationales") :]
+    section = page[page.index(f'id="item-{norco.pk}"') :]
+    section = section[section.index("Similar rationales") : section.index("</article>")]
+    assert f'data-similar-url="/items/{norco.pk}/similar/"' in page
+    assert f'<a href="/items/{norco.pk}/similar/">' in section
+    assert "alike" not in page  # not looked up for the letter page itself
+    assert "determinations/letter.js" in page
+
+
+def test_similar_page_lists_similar_rationales_with_compare_links(client, items):
+    norco, copy = items["norco"], items["norco_copy"]
+
+    page = client.get(f"/items/{norco.pk}/similar/").content.decode()
+
+    section = page[page.index('<section class="similar"') :]
     assert "Norco 10/325 mg #90" in section and "88% alike" in section
     assert f'href="/compare/?items={norco.pk}&amp;items={copy.pk}"' in section
+    assert f'href="/determinations/{norco.letter_id}/#item-{norco.pk}">Back to' in page
+
+
+def test_similar_page_of_an_item_with_none_and_of_a_missing_item(client, items):
+    page = client.get(f"/items/{items['acupuncture'].pk}/similar/").content.decode()
+    assert "No rationale in another letter is at least 20% alike." in page
+    assert client.get("/items/999999/similar/").status_code == 404
 
 
 def test_compare_page_lists_similar_rationales_and_offers_to_add_them(client, items):

@@ -85,6 +85,7 @@ def test_pages_read_from_the_replica_and_writes_go_to_the_primary(client, admin_
     pages = [
         "/?q=Flexeril&decision=upheld",
         f"/determinations/{Letter.objects.first().pk}/",
+        f"/items/{DisputedItem.objects.first().pk}/similar/",
         "/insights/?category=pharmaceutical",
     ]
     for url in pages:

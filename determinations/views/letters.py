@@ -1,4 +1,5 @@
-"""`/determinations/<id>/`: one letter, its disputed items and its original text."""
+"""`/determinations/<id>/`: one letter, its disputed items and its original text; and
+`/items/<id>/similar/`: the rationales of other letters most like one item's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from determinations.compare import Tray, similar_links, tray_context, tray_query
-from determinations.models import Letter
+from determinations.models import DisputedItem, Letter
 from determinations.search.highlight import highlight_words
 from determinations.search.query import parse_query
 from determinations.similarity import MIN_SIMILARITY
@@ -15,7 +16,13 @@ from determinations.store import WHOLE_ITEM
 
 
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Structured fields, each disputed item, and the original text (query words marked)."""
+    """Structured fields, each disputed item, and the original text (query words marked).
+
+    Each item's similar rationales are not looked up here: the page loads them from
+    `similar_to_item` once it is shown (`letter.js`), or links to them without scripts. At a
+    million letters, reading some sixty candidates an item from disk took a letter page from
+    about 40 ms to 100 ms and more; the letter itself need not wait for them.
+    """
     letter = get_object_or_404(
         Letter.objects.prefetch_related(
             "reviewer_states",
@@ -29,7 +36,6 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     items = letter.items.all()
     corrected = _corrected_fields(letter)
     for item in items:
-        item.similar_links = similar_links(item)
         item.corrected_fields = corrected.get(item.position, [])
     q = request.GET.get("q", "")[:500]
     query = parse_query(q)
@@ -40,10 +46,20 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "search_url": reverse("determinations:search") + tray_query(tray, q),
         "original_text": highlight_words(letter.original_text, query.words()),
         "corrected_fields": corrected.get(None, []),
-        "min_similarity_percent": round(MIN_SIMILARITY * 100),
         **tray_context(tray, request.GET, items, anchor="item"),
     }
     return render(request, "determinations/letter_detail.html", context)
+
+
+def similar_to_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """The five rationales of other letters most like item ``pk``'s, with compare links."""
+    item = get_object_or_404(DisputedItem.objects.select_related("letter"), pk=pk)
+    context = {
+        "item": item,
+        "links": similar_links(item),
+        "min_similarity_percent": round(MIN_SIMILARITY * 100),
+    }
+    return render(request, "determinations/similar.html", context)
 
 
 def _corrected_fields(letter: Letter) -> dict[int | None, list[str]]:

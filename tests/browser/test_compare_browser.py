@@ -75,3 +75,21 @@ def test_compare_columns_stack_on_a_narrow_screen(browser, live_server, compare_
     assert boxes[1]["y"] > boxes[0]["y"] + boxes[0]["height"] - 1  # one above the other
     assert boxes[0]["width"] <= 380
     context.close()
+
+
+def test_a_letter_page_without_scripts_links_to_each_items_similar_rationales(
+    browser, live_server, compare_corpus
+):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/?q=norco")
+    page.get_by_role("link", name="Norco 10/325 mg #120", exact=True).click()
+
+    item = page.locator("article.item").first
+    expect(item.locator(".similar li")).to_have_count(0)  # nothing loads it in place
+    item.get_by_role("link", name="Rationales of other letters most like this one").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rationales like Norco 10/325 mg #120"
+    )
+    expect(page.locator(".similar li").first).to_contain_text("Norco 10/325 mg #90")
+    context.close()
