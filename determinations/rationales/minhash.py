@@ -25,6 +25,7 @@ SHINGLE_WORDS = 4
 NUM_PERM = 64
 BANDS, ROWS = 16, 4
 assert BANDS * ROWS == NUM_PERM
+SKETCHED_TOGETHER = 64  # rationales `sketches` hashes in one pass (an ingest chunk has ~40)
 
 
 def _hash64(data: bytes) -> int:
@@ -106,8 +107,21 @@ def sketches(rationales: Sequence[str]) -> tuple[list[list[int]], list[bytes]]:
     Numpy's cost per call, not per value, was most of an ingest worker's sketching time
     (2.4 items a letter, some 90 shingles an item); here each step runs once for the batch.
     The min-hashes need no distinct shingles (a repeat cannot change a minimum), so only
-    the folded, packed sets are made distinct.
+    the folded, packed sets are made distinct. Batches of more than `SKETCHED_TOGETHER`
+    are cut, so that the min-hash matrix (64 values a shingle) stays a few megabytes.
     """
+    if len(rationales) > SKETCHED_TOGETHER:
+        keys: list[list[int]] = []
+        packed: list[bytes] = []
+        for start in range(0, len(rationales), SKETCHED_TOGETHER):
+            some_keys, some_packed = sketches(rationales[start : start + SKETCHED_TOGETHER])
+            keys += some_keys
+            packed += some_packed
+        return keys, packed
+    return _sketches_of_few(rationales)
+
+
+def _sketches_of_few(rationales: Sequence[str]) -> tuple[list[list[int]], list[bytes]]:
     word_lists = [word_texts(rationale) for rationale in rationales]
     counts = np.array([_run_count(words) for words in word_lists], dtype=np.int64)
     keys: list[list[int]] = [[] for _ in rationales]
@@ -131,8 +145,8 @@ def _run_count(words: list[str]) -> int:
 
 def _batch_run_hashes(word_lists: list[list[str]]) -> np.ndarray:
     """`run_hashes` of each list of words (none empty), one after the other."""
-    short = [words for words in word_lists if len(words) < SHINGLE_WORDS]
-    if short:  # rare: each hashed as one shingle of its own length
+    if any(len(words) < SHINGLE_WORDS for words in word_lists):
+        # Rare: a text shorter than a shingle is one shingle of its own length.
         return np.concatenate([run_hashes(w, min(SHINGLE_WORDS, len(w))) for w in word_lists])
     every_word = list(itertools.chain.from_iterable(word_lists))
     hashed = np.fromiter(map(_word_hash, every_word), dtype=np.uint64, count=len(every_word))

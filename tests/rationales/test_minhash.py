@@ -125,3 +125,12 @@ def test_sketches_of_real_rationales_in_one_batch():
         for text in (RATIONALE, "", NEAR_COPY, UNRELATED, "Not necessary.")
     ]
     assert packed[1] == b"" and packed[0] == packed_shingles(rationale_shingles(RATIONALE))
+
+
+def test_a_batch_larger_than_one_pass_is_sketched_in_parts_with_the_same_result():
+    texts = [f"{RATIONALE} Request {n}." if n % 3 else NEAR_COPY for n in range(150)]
+    texts[70] = ""  # an empty one after the first cut
+    keys, packed = sketches(texts)
+    alone = [rationale_shingles(text) for text in texts]
+    assert keys == [band_keys(shingles) for shingles in alone]
+    assert packed == [packed_shingles(shingles) for shingles in alone]
