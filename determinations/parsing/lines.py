@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 
 class LinePattern:
-    """A regular expression tried at line starts only (its ``^`` left implicit)."""
+    """A regular expression tried at line starts only (its ``^`` left implicit). It must not
+    look behind its line's start or use ``\\A``: here the text has a newline before it."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern

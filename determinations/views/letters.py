@@ -20,8 +20,8 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     Each item's similar rationales are not looked up here: the page loads them from
     `similar_to_item` once it is shown (`letter.js`), or links to them without scripts. At a
-    million letters, reading some sixty candidates an item from disk took a letter page from
-    about 40 ms to 100 ms and more; the letter itself need not wait for them.
+    million letters, with them (some sixty candidates an item read from disk) the page took
+    41 ms at the median and 98 ms at p95; without them, 12 ms at the median.
     """
     letter = get_object_or_404(
         Letter.objects.prefetch_related(
