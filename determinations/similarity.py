@@ -23,11 +23,8 @@ from determinations.models import (
 )
 from determinations.rationales.minhash import (
     BANDS,
-    band_keys,
     jaccard,
     packed_band_keys,
-    packed_shingles,
-    rationale_shingles,
     sketches,
     unpacked_band_keys,
     unpacked_shingles,
@@ -93,8 +90,9 @@ def forget_sketches(item_ids: list[int]) -> None:
         )
         keys = {pk: unpacked_band_keys(bytes(data)) for pk, data in stored.items()}
         unknown = DisputedItem.objects.filter(pk__in=[pk for pk in ids if pk not in keys])
-        for pk, rationale in unknown.order_by().values_list("pk", "rationale"):
-            keys[pk] = band_keys(rationale_shingles(rationale))
+        unsketched = list(unknown.order_by().values_list("pk", "rationale"))
+        computed = sketches([rationale for _, rationale in unsketched])[0]
+        keys |= {pk: item_keys for (pk, _), item_keys in zip(unsketched, computed, strict=True)}
         rows = [(key, pk) for pk, item_keys in keys.items() for key in item_keys]
         for at in range(0, len(rows), WRITE_CHUNK):
             RationaleBand.objects.filter(pk__in=rows[at : at + WRITE_CHUNK]).delete()
@@ -220,11 +218,11 @@ def _rationales_in_chunks(
 
 def similar_rationales(item: DisputedItem, limit: int = SIMILAR_SHOWN) -> list[SimilarRationale]:
     """The items of other letters whose rationales are most like ``item``'s, closest first."""
-    shingles = rationale_shingles(item.rationale)
-    keys = band_keys(shingles)
+    # Sketched as ingest sketches, so that its keys are the ones stored for its near-copies.
+    (keys,), (packed,) = sketches([item.rationale])
     if not keys:
         return []
-    own = unpacked_shingles(packed_shingles(shingles))
+    own = unpacked_shingles(packed)
     candidates = _shingle_sets(_candidate_ids(keys, item.letter_id))
     scored = [(jaccard(own, other), pk) for pk, other in candidates.items()]
     closest = sorted(
@@ -248,8 +246,9 @@ def _shingle_sets(item_ids: list[int]) -> dict[int, np.ndarray]:
     missing = [pk for pk in item_ids if pk not in sets]
     if missing:
         rationales = DisputedItem.objects.filter(pk__in=missing).order_by()
-        for pk, rationale in rationales.values_list("pk", "rationale"):
-            sets[pk] = unpacked_shingles(packed_shingles(rationale_shingles(rationale)))
+        rows = list(rationales.values_list("pk", "rationale"))
+        for (pk, _), packed in zip(rows, sketches([r for _, r in rows])[1], strict=True):
+            sets[pk] = unpacked_shingles(packed)
     return sets
 
 
