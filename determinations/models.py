@@ -249,27 +249,22 @@ class RationaleShingles(models.Model):
         return f"{self.item_id}: {len(self.hashes) // 4} shingles"
 
 
-class StagedRationaleBand(models.Model):
-    """A band key written by an ingest, waiting to join `RationaleBand` in key order.
+class StagedBandKeys(models.Model):
+    """Items (an id range) whose band keys an ingest stored beside their shingle sets but has
+    not yet merged into `RationaleBand`.
 
     Keys are random: inserted as they come, each dirties its own page of the key index, and
-    at a million letters that is most of the ingest's writing. Staged and merged sorted
+    at a million letters that was most of the ingest's writing. So they are merged sorted
     (`similarity.merge_staged_bands`, as `similarity.merge_due` says and at the end of each
-    ingest), a merge touches each index page once.
+    ingest), touching each index page once, read back from `RationaleShingles.band_keys`:
+    one row a batch here, where staging each key was some 38 rows a letter.
     """
 
-    pk = models.CompositePrimaryKey("item_id", "key")
-    item = models.ForeignKey(
-        DisputedItem,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    key = models.BigIntegerField()
+    first_item_id = models.BigIntegerField()
+    last_item_id = models.BigIntegerField()
 
     def __str__(self) -> str:
-        return f"{self.item_id}: {self.key} (staged)"
+        return f"items {self.first_item_id} to {self.last_item_id} (staged)"
 
 
 class RecordDictionary(models.Model):

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from determinations.lexicon import Lexicon
 from determinations.parsing import ParsedLetter, decode, parse_letter
-from determinations.rationales.minhash import sketches
+from determinations.rationales.minhash import packed_band_keys, sketches
 from determinations.sources import Source, Unreadable
 
 # Letters are plain text (SPEC: "The documents"); a file without a suffix is tried too.
@@ -39,14 +39,14 @@ def use_lexicon(lexicon: Lexicon | None) -> None:
 @dataclass
 class ReadLetter:
     """A letter ready to store: where it came from, its text, what the parser found, and the
-    similar-rationale band keys and packed shingle set of each parsed item (computed here,
-    in the worker)."""
+    similar-rationale band keys (`minhash.packed_band_keys`) and packed shingle set of each
+    parsed item (computed here, in the worker)."""
 
     source_file: str
     content_hash: str
     text: str
     parsed: ParsedLetter
-    band_keys: list[list[int]] = field(default_factory=list)
+    band_keys: list[bytes] = field(default_factory=list)
     shingles: list[bytes] = field(default_factory=list)
 
 
@@ -117,7 +117,8 @@ def _sketched(results: list[ReadLetter | Rejection]) -> list[ReadLetter | Reject
     at = 0
     for letter in letters:
         count = len(letter.parsed.items)
-        letter.band_keys, letter.shingles = keys[at : at + count], packed[at : at + count]
+        letter.band_keys = [packed_band_keys(k) for k in keys[at : at + count]]
+        letter.shingles = packed[at : at + count]
         at += count
     return results
 

@@ -19,7 +19,7 @@ from determinations.models import (
     DisputedItem,
     RationaleBand,
     RationaleShingles,
-    StagedRationaleBand,
+    StagedBandKeys,
 )
 from determinations.rationales.minhash import (
     BANDS,
@@ -40,6 +40,23 @@ CANDIDATES = 60
 WRITE_CHUNK = 500  # items whose band keys one statement rewrites
 MERGE_EVERY = 50_000  # letters an ingest stores at least between merges of staged band keys
 MERGE_GROWTH = 4  # ... and at least a quarter of those it has merged already
+MERGE_CHUNK = 100_000  # key-index rows one SQLite statement of a merge writes
+
+# Each staged item's packed keys split into 8-byte big-endian values: a bigint each.
+_MERGE_POSTGRES = f"""
+WITH claimed AS (
+    DELETE FROM {StagedBandKeys._meta.db_table} RETURNING first_item_id, last_item_id
+)
+INSERT INTO {RationaleBand._meta.db_table} ("key", item_id)
+SELECT ('x' || encode(substring(s.band_keys FROM 8 * i + 1 FOR 8), 'hex'))::bit(64)::bigint,
+       s.item_id
+FROM claimed
+JOIN {RationaleShingles._meta.db_table} AS s
+  ON s.item_id BETWEEN claimed.first_item_id AND claimed.last_item_id
+CROSS JOIN LATERAL generate_series(0, length(s.band_keys) / 8 - 1) AS i
+ORDER BY 1, 2
+ON CONFLICT DO NOTHING
+"""
 
 
 @dataclass(frozen=True)
@@ -55,22 +72,24 @@ class SimilarRationale:
 
 
 def store_new_sketches(
-    item_ids: list[int], keys: list[list[int]], shingles: list[bytes], staged: bool = True
+    item_ids: list[int], packed_keys: list[bytes], shingles: list[bytes], staged: bool = True
 ) -> None:
-    """Write the band keys and packed shingle sets of items that have none yet; band keys
-    are staged (`merge_staged_bands` indexes them) unless ``staged`` is false."""
-    _write_band_keys(
-        StagedRationaleBand if staged else RationaleBand, zip(item_ids, keys, strict=True)
-    )
-    bulk.insert_rows(
-        RationaleShingles,
-        ("item_id", "hashes", "band_keys"),
-        [
-            (pk, packed, packed_band_keys(item_keys))
-            for pk, item_keys, packed in zip(item_ids, keys, shingles, strict=True)
-            if packed
-        ],
-    )
+    """Write the packed band keys (`minhash.packed_band_keys`) and shingle sets of items
+    that have none yet. Their rows of the key index are staged (`merge_staged_bands` writes
+    them) unless ``staged`` is false; an item without words gets neither."""
+    rows = [
+        (pk, packed, item_keys)
+        for pk, item_keys, packed in zip(item_ids, packed_keys, shingles, strict=True)
+        if packed
+    ]
+    bulk.insert_rows(RationaleShingles, ("item_id", "hashes", "band_keys"), rows)
+    if not rows:
+        return
+    if staged:
+        ids = [pk for pk, _, _ in rows]
+        StagedBandKeys.objects.create(first_item_id=min(ids), last_item_id=max(ids))
+    else:
+        _write_band_keys((pk, unpacked_band_keys(item_keys)) for pk, _, item_keys in rows)
 
 
 def forget_sketches(item_ids: list[int]) -> None:
@@ -96,8 +115,7 @@ def forget_sketches(item_ids: list[int]) -> None:
         rows = [(key, pk) for pk, item_keys in keys.items() for key in item_keys]
         for at in range(0, len(rows), WRITE_CHUNK):
             RationaleBand.objects.filter(pk__in=rows[at : at + WRITE_CHUNK]).delete()
-        for model in (StagedRationaleBand, RationaleShingles):
-            model.objects.filter(item_id__in=ids).delete()
+        RationaleShingles.objects.filter(item_id__in=ids).delete()
 
 
 def merge_due(stored: int, merged: int) -> bool:
@@ -110,34 +128,66 @@ def merge_due(stored: int, merged: int) -> bool:
 
 
 def merge_staged_bands() -> int:
-    """Move every staged band key into the index, in key order; returns how many moved.
+    """Write the key-index rows of every staged item, in key order; returns how many.
 
     Ingest calls this when `merge_due` says and when it ends (so the keys of a run
     cut short are merged by the next one). Until then the newest letters are not yet found
-    as similar to others.
+    as similar to others. An item forgotten meanwhile has no shingle set left, so none of
+    its rows are written; rows already in the index (an item indexed again) are skipped.
     """
-    staged = connection.ops.quote_name(StagedRationaleBand._meta.db_table)
-    bands = connection.ops.quote_name(RationaleBand._meta.db_table)
-    key = connection.ops.quote_name("key")
-    move = f"INSERT INTO {bands} (item_id, {key}) SELECT item_id, {key} FROM {{source}} "
-    move += f"ORDER BY {key}, item_id ON CONFLICT DO NOTHING"
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One statement: rows another ingest stages meanwhile are moved or left, not lost.
-            source = f"(DELETE FROM {staged} RETURNING item_id, {key}) "
-            cursor.execute(f"WITH moved AS {source}" + move.format(source="moved"))
+            # One statement: ranges another ingest stages meanwhile are merged or left.
+            cursor.execute(_MERGE_POSTGRES)
             return cursor.rowcount
-        # SQLite: this transaction holds the write lock; "WHERE true" parses the upsert.
-        cursor.execute(move.format(source=f"{staged} WHERE true"))
-        moved = cursor.rowcount
-        cursor.execute(f"DELETE FROM {staged}")
-        return moved
+        # SQLite: this transaction holds the write lock.
+        ranges = list(StagedBandKeys.objects.values_list("first_item_id", "last_item_id"))
+        StagedBandKeys.objects.all().delete()
+        return _merge_sqlite(cursor, ranges)
 
 
-def _write_band_keys(model, keys_by_item: Iterable[tuple[int, list[int]]]) -> None:
-    """Ingest writes ~16 rows per item, so no model instances (`bulk.insert_rows`)."""
+def _merge_sqlite(cursor, ranges: list[tuple[int, int]]) -> int:
+    keys, items = _staged_rows(cursor, ranges)
+    bands = connection.ops.quote_name(RationaleBand._meta.db_table)
+    key = connection.ops.quote_name("key")
+    sql = f"INSERT INTO {bands} ({key}, item_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+    written = 0
+    for at in range(0, len(keys), MERGE_CHUNK):
+        cut = slice(at, at + MERGE_CHUNK)
+        cursor.executemany(sql, zip(keys[cut].tolist(), items[cut].tolist(), strict=True))
+        written += cursor.rowcount
+    return written
+
+
+def _staged_rows(cursor, ranges: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """The (key, item id) rows of the items in ``ranges``, sorted: SQLite cannot split the
+    packed keys itself, so they are read back, split and sorted here."""
+    shingles = connection.ops.quote_name(RationaleShingles._meta.db_table)
+    keys, items = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    for first, last in ranges:
+        cursor.execute(
+            f"SELECT item_id, band_keys FROM {shingles} "
+            "WHERE item_id BETWEEN %s AND %s AND band_keys IS NOT NULL",
+            [first, last],
+        )
+        rows = cursor.fetchall()
+        packed = [bytes(data) for _, data in rows]
+        keys.append(np.frombuffer(b"".join(packed), dtype=">i8").astype(np.int64))
+        ids = np.array([pk for pk, _ in rows], dtype=np.int64)
+        items.append(np.repeat(ids, [len(data) // 8 for data in packed]))
+    keys, items = np.concatenate(keys), np.concatenate(items)
+    order = np.lexsort((items, keys))
+    return keys[order], items[order]
+
+
+def _write_band_keys(keys_by_item: Iterable[tuple[int, list[int]]]) -> None:
+    """Some 16 rows an item, so no model instances (`bulk.insert_rows`)."""
     rows = [(pk, key) for pk, keys in keys_by_item for key in set(keys)]
-    bulk.insert_rows(model, ("item_id", "key"), rows)
+    bulk.insert_rows(RationaleBand, ("item_id", "key"), rows)
+
+
+def _packed(keys: list[list[int]]) -> list[bytes]:
+    return [packed_band_keys(item_keys) for item_keys in keys]
 
 
 def index_items(items: Iterable[tuple[int, str]]) -> None:
@@ -149,7 +199,7 @@ def index_items(items: Iterable[tuple[int, str]]) -> None:
             ids = [pk for pk, _ in chunk]
             forget_sketches(ids)
             keys, shingles = sketches([rationale for _, rationale in chunk])
-            store_new_sketches(ids, keys, shingles, staged=False)
+            store_new_sketches(ids, _packed(keys), shingles, staged=False)
 
 
 def index_letters(letter_ids: list[int]) -> None:
@@ -164,13 +214,13 @@ def index_letters(letter_ids: list[int]) -> None:
 def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
     """Recompute every item's band keys and shingle set (after an upgrade); returns how many
     items."""
-    for model in (RationaleBand, StagedRationaleBand, RationaleShingles):
+    for model in (RationaleBand, StagedBandKeys, RationaleShingles):
         model.objects.all().delete()
     done = 0
     for rows in _rationales_in_chunks(chunk, progress):
         with transaction.atomic():
             keys, shingles = sketches([rationale for _, rationale in rows])
-            store_new_sketches([pk for pk, _ in rows], keys, shingles)
+            store_new_sketches([pk for pk, _ in rows], _packed(keys), shingles)
         done += len(rows)
     merge_staged_bands()
     return done

@@ -17,7 +17,7 @@ from determinations.models import (
     DisputedItem,
     RationaleBand,
     RationaleShingles,
-    StagedRationaleBand,
+    StagedBandKeys,
 )
 from determinations.rationales.minhash import (
     packed_shingles,
@@ -347,7 +347,30 @@ def test_items_stored_before_their_keys_were_are_forgotten_by_their_rationale(it
     assert pk not in {item_id for item_id, _ in band_rows()} and len(band_rows()) > 0
 
 
-def test_the_upgrade_fills_stored_keys_from_the_key_index(items):
+OLD_STAGED = "determinations_stagedrationaleband"  # one row a key, until migration 0016
+
+
+@pytest.fixture
+def keys_staged_the_old_way(items):
+    """The key index as migrations 0015 and 0016 found it: norco's keys still staged in the
+    old table (a run cut short), everyone else's merged."""
+    from django.db import connection
+
+    similarity.merge_staged_bands()
+    norco = items["norco"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'CREATE TABLE {OLD_STAGED} ("key" bigint NOT NULL, item_id bigint NOT NULL)'
+        )
+        for key in set(rationale_band_keys(norco.rationale)):
+            cursor.execute(
+                f'INSERT INTO {OLD_STAGED} ("key", item_id) VALUES (%s, %s)', [key, norco.pk]
+            )
+    RationaleBand.objects.filter(item_id=norco.pk).delete()
+    return norco
+
+
+def test_the_upgrade_fills_stored_keys_from_the_key_index(keys_staged_the_old_way):
     from django.db import connection
 
     upgrade = importlib.import_module("determinations.migrations.0015_band_keys_by_key")
@@ -356,6 +379,17 @@ def test_the_upgrade_fills_stored_keys_from_the_key_index(items):
     # the step uses only the editor's connection (SQLite's editor cannot open in a test)
     upgrade.fill_band_keys(None, SimpleNamespace(connection=connection))
     assert stored_band_keys() == expected == band_keys_of_rationales()
+
+
+def test_the_upgrade_merges_keys_left_staged_one_row_a_key(keys_staged_the_old_way):
+    from django.db import connection
+
+    upgrade = importlib.import_module("determinations.migrations.0016_staged_band_keys_by_range")
+    with connection.cursor() as cursor:
+        upgrade.merge_staged_keys(None, SimpleNamespace(execute=cursor.execute))
+    assert band_rows() == sorted(
+        (pk, key) for pk, item_keys in band_keys_of_rationales().items() for key in item_keys
+    )
 
 
 def test_items_stored_before_shingle_sets_are_ranked_the_same(items):
@@ -387,28 +421,49 @@ def test_ingest_stages_band_keys_and_merges_them_in_key_order(tmp_path, monkeypa
     real_merge = similarity.merge_staged_bands
 
     def counted_merge():
-        merges.append(StagedRationaleBand.objects.count())
+        merges.append((StagedBandKeys.objects.count(), RationaleBand.objects.count()))
         return real_merge()
 
     monkeypatch.setattr(similarity, "MERGE_EVERY", 2)
     monkeypatch.setattr(similarity, "merge_staged_bands", counted_merge)
     ingest_paths([tmp_path], batch_size=1)
 
-    assert len(merges) == 3 and merges[0] > 0  # after letters 2 and 4, then at the end
-    assert not StagedRationaleBand.objects.exists()
+    # after letters 2 and 4, then at the end; one staged row a letter (a batch)
+    assert merges[:2] == [(2, 0), (2, merges[1][1])] and merges[1][1] > 0
+    assert len(merges) == 3 and merges[2][0] == len(LETTERS) - 4
+    assert not StagedBandKeys.objects.exists()
     items = DisputedItem.objects.all()
-    keys = sorted(RationaleBand.objects.values_list("item_id", "key"))
-    assert {pk for pk, _ in keys} == {item.pk for item in items}
+    keys = band_rows()
+    assert keys == sorted((pk, key) for pk, item_keys in band_keys_of_rationales().items()
+                          for key in item_keys)  # fmt: skip
 
     cut_short = items.first()
     RationaleBand.objects.filter(item_id=cut_short.pk).delete()
-    StagedRationaleBand.objects.bulk_create(
-        StagedRationaleBand(item_id=cut_short.pk, key=key)
-        for key in set(rationale_band_keys(cut_short.rationale))
-    )
+    StagedBandKeys.objects.create(first_item_id=cut_short.pk, last_item_id=cut_short.pk)
     assert ingest_paths([tmp_path]).new == 0
-    assert sorted(RationaleBand.objects.values_list("item_id", "key")) == keys
-    assert not StagedRationaleBand.objects.exists()
+    assert band_rows() == keys
+    assert not StagedBandKeys.objects.exists()
+
+
+def test_a_merge_writes_each_staged_item_s_rows_once(items):
+    """An item indexed again while staged is not written twice, and one forgotten while
+    staged is not written at all."""
+    norco, soma = items["norco"], items["soma"]
+    RationaleBand.objects.all().delete()  # as an ingest leaves them before its merge
+    ids = [item.pk for item in items.values()]
+    StagedBandKeys.objects.create(first_item_id=min(ids), last_item_id=max(ids))
+    similarity.index_items([(norco.pk, norco.rationale)])  # its rows written directly
+    similarity.forget_sketches([soma.pk])
+    moved = similarity.merge_staged_bands()
+    expected = {
+        (pk, key)
+        for pk, item_keys in band_keys_of_rationales().items()
+        if pk != soma.pk
+        for key in item_keys
+    }
+    assert set(band_rows()) == expected
+    assert moved == len(expected) - len(band_keys_of_rationales()[norco.pk])
+    assert similarity.merge_staged_bands() == 0
 
 
 def test_an_edited_rationale_is_reindexed(admin_client, items):
