@@ -44,6 +44,16 @@ def test_letter_page_shows_fields_items_and_original_text(client, corpus):
         assert text in page
 
 
+def test_letter_page_reads_the_letter_in_six_queries(client, corpus, django_assert_num_queries):
+    """The letter, its reviewer states and specialties, parse issues, items (with their drug
+    names) and hand corrections: each query on a large table is a disk read at a million."""
+    letter = Letter.objects.get(source_file__endswith="002_1d16f4ec2548c5a7.txt")
+    assert letter.items.exclude(medication=None).exists()
+    with django_assert_num_queries(6):
+        page = client.get(f"/determinations/{letter.pk}/").content.decode()
+    assert "hydrocodone/acetaminophen" in page
+
+
 def test_letter_text_is_escaped(client, tmp_path):
     hostile = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text()
     hostile = hostile.replace(

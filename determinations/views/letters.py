@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,8 +29,8 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviewer_states",
             "reviewer_specialties",
             "parse_issues",
-            "items__medication",
-            "items__drug_class",
+            # one query for the items with their drug names, not one per table
+            Prefetch("items", DisputedItem.objects.select_related("medication", "drug_class")),
         ),
         pk=pk,
     )
