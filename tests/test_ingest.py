@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 
 from determinations import bulk, store
 from determinations.ingest import ingest_paths, reparse_letters
@@ -270,3 +271,17 @@ def test_bulk_rows_leave_unwritten_fields_at_their_defaults():
     assert (issue.item_position, issue.resolved, issue.reason) == (None, False, "why")
     bulk.insert_rows(RejectedSource, ("source_file", "reason"), [("x.pdf", "PDF file")])
     assert RejectedSource.objects.get(source_file="x.pdf").rejected_at is not None
+
+
+def test_a_bulk_row_that_breaks_a_constraint_raises_django_s_integrity_error():
+    """On PostgreSQL too (rows go in by COPY there): ingest retries a batch on this error."""
+    ingest_paths([letters.SAMPLE_CORPUS])
+    stored = Letter.objects.first()
+    row = (stored.content_hash, "again.txt", "text", stored.parsed_at)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_rows(
+            Letter, ("content_hash", "source_file", "original_text", "parsed_at"), [row]
+        )
+
+    assert Letter.objects.filter(content_hash=stored.content_hash).count() == 1
