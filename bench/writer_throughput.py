@@ -1,13 +1,15 @@
 """The ingest's writing process alone. A script that prints figures, not a test.
 
     .venv/bin/python bench/writer_throughput.py --corpus DIR [--letters 20000] [--database-url URL]
+        [--lanes N]
 
 Reads and parses the first N letters of a corpus (`bench.generator`) in this process first,
 then times storing them in batches as `ingest` does, into a fresh SQLite file (or the
 PostgreSQL database of ``--database-url``, dropped and created again), with the last merge
-of staged band keys. Run from two checkouts (`git worktree add`) to compare the writer of each: an
-ingest with workers mixes the writer with parsing on the same two cores, and one run of
-100,000 letters varied by 10% from the next on this machine.
+of staged band keys, on the database's writing lanes (`determinations/lanes.py`; `--lanes`
+overrides their number). Run from two checkouts (`git worktree add`) to compare the writer
+of each: an ingest with workers mixes the writer with parsing on the same two cores, and one
+run of 100,000 letters varied by 10% from the next on this machine.
 """
 
 from __future__ import annotations
@@ -28,15 +30,19 @@ def main() -> None:
     parser.add_argument("--corpus", required=True, type=Path)
     parser.add_argument("--letters", type=int, default=20_000)
     parser.add_argument("--database-url", help="PostgreSQL; default: a fresh SQLite file")
+    parser.add_argument("--lanes", type=int, help="writing lanes; default: the database's")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="imr-writer-") as var_dir:
         _configure(var_dir, args.database_url)
-        _measure(args.corpus, args.letters)
+        _measure(args.corpus, args.letters, args.lanes)
 
 
-def _measure(corpus: Path, letters: int) -> None:
+def _measure(corpus: Path, letters: int, lanes: int | None) -> None:
+    from functools import partial
+
     from determinations import ingest, similarity
-    from determinations.reading import read_sources
+    from determinations.lanes import writing_lanes
+    from determinations.reading import ReadLetter, read_sources
     from determinations.search.backends import backend
     from determinations.sources import discover
     from determinations.store import Lookups
@@ -48,9 +54,14 @@ def _measure(corpus: Path, letters: int) -> None:
 
     report, lookups = ingest.IngestReport(), Lookups()
     start, cpu = time.perf_counter(), time.process_time()
-    with backend().bulk_load():
+    store = partial(ingest._store_batch, lookups=lookups)
+    with backend().bulk_load(), writing_lanes(store, lanes) as writing:
         for batch in ingest._batches(results, ingest.BATCH_SIZE):
-            ingest._store_batch(batch, lookups, report)
+            lookups.resolve([r.parsed for r in batch if isinstance(r, ReadLetter)])
+            for part in writing.send(batch):
+                report.add(part)
+        for part in writing.drain():
+            report.add(part)
         stored = time.perf_counter() - start
         similarity.merge_staged_bands()
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu

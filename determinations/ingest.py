@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import logging
 import multiprocessing
@@ -17,6 +18,7 @@ from django.db import IntegrityError
 
 from determinations import similarity
 from determinations.curation import curated_lexicon
+from determinations.lanes import writing_lanes
 from determinations.lexicon import Lexicon
 from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
@@ -42,6 +44,17 @@ class IngestReport:
     unchanged: int = 0
     with_issues: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        """Inputs looked at: letters new or unchanged, and rejected sources."""
+        return self.new + self.unchanged + len(self.rejected)
+
+    def add(self, part: IngestReport) -> None:
+        self.new += part.new
+        self.unchanged += part.unchanged
+        self.with_issues += part.with_issues
+        self.rejected += part.rejected
 
     def summary(self) -> str:
         return (
@@ -77,18 +90,32 @@ def ingest_paths(
     lookups = Lookups()
     batches = _batches(discover(list(paths)), batch_size)
     merged_at = 0
-    with backend().bulk_load(), _batch_reader(workers, curated_lexicon()) as read_all:
+
+    def stored(parts: list[IngestReport]) -> None:
+        for part in parts:
+            report.add(part)
+            if progress:
+                progress(part.seen)
+
+    with (
+        backend().bulk_load(),
+        _batch_reader(workers, curated_lexicon()) as read_all,
+        writing_lanes(functools.partial(_store_batch, lookups=lookups)) as lanes,
+    ):
         for results in read_all(batches):
-            _store_batch(results, lookups, report)
+            # Rows of the small tables are written here, outside any batch's transaction,
+            # so that every lane finds them committed.
+            lookups.resolve([r.parsed for r in results if isinstance(r, ReadLetter)])
+            stored(lanes.send(results))
             if similarity.merge_due(report.new, merged_at):
+                stored(lanes.drain())  # their staged keys are merged too
                 # Also new statistics: planned for the tables as they were, PostgreSQL
                 # scanned every item for each batch once they had grown tenfold.
                 with _timed(f"merge after {report.new} letters"):
                     similarity.merge_staged_bands()
                     backend().refresh_statistics()
                 merged_at = report.new
-            if progress:
-                progress(len(results))
+        stored(lanes.drain())
         with _timed("last merge of staged band keys"):
             similarity.merge_staged_bands()  # also what a run cut short left staged
         if report.new:
@@ -126,23 +153,25 @@ def reparse_letters(
     return report
 
 
-def _store_batch(
-    results: list[ReadLetter | Rejection], lookups: Lookups, report: IngestReport
-) -> None:
+def _store_batch(results: list[ReadLetter | Rejection], lookups: Lookups) -> IngestReport:
+    """Store one batch in its own transaction; what it did."""
     letters = [r for r in results if isinstance(r, ReadLetter)]
     try:
         new = _new_letters(letters)
         store_new_letters(new, lookups)
     except IntegrityError:
-        # Another ingest stored some of these letters since we looked: look again, once.
+        # Another ingest (or lane) stored some of these letters since we looked: look
+        # again, once.
         new = _new_letters(letters)
         store_new_letters(new, lookups)
-    report.unchanged += len(letters) - len(new)
-    report.new += len(new)
-    report.with_issues += sum(1 for r in new if r.parsed.status != "ok")
     rejections = [r for r in results if isinstance(r, Rejection)]
     _record_rejections(rejections)
-    report.rejected += rejections
+    return IngestReport(
+        new=len(new),
+        unchanged=len(letters) - len(new),
+        with_issues=sum(1 for r in new if r.parsed.status != "ok"),
+        rejected=rejections,
+    )
 
 
 def _new_letters(letters: list[ReadLetter]) -> list[ReadLetter]:

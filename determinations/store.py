@@ -91,6 +91,19 @@ class Lookups:
             )
         return cache[generic]
 
+    def resolve(self, letters: Iterable[ParsedLetter]) -> None:
+        """Look up (creating where new) every row these letters point at, so that storing
+        them only reads this cache: call it outside their transaction, and another thread
+        storing with this cache then finds every row committed."""
+        for parsed in letters:
+            for code in parsed.reviewer_states:
+                self.state(code)
+            for name in parsed.reviewer_specialties:
+                self.specialty(name)
+            for item in parsed.items:
+                self.medication(item.medication, item.drug_class)
+                self.drug_class(item.drug_class)
+
     def _get(self, model: type[Model], key: str, value: str) -> Model:
         cache = self._cache.setdefault(model, {})
         if value not in cache:

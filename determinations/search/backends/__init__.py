@@ -38,6 +38,9 @@ WordPairs = tuple[np.ndarray, np.ndarray]
 
 
 class SearchBackend(Protocol):
+    # How many connections an ingest writes batches on at once (`lanes.py`).
+    writing_lanes: int
+
     def index_letters(self, letter_ids: list[int]) -> None:
         """(Re)build the search entries of every disputed item of these letters."""
 

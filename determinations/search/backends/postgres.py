@@ -72,6 +72,9 @@ _HEADLINE_OPTIONS = (
 
 
 class PostgresBackend:
+    # Two: the server applies one lane's batch while the other lane prepares its next.
+    writing_lanes = 2
+
     def index_letters(self, letter_ids: list[int]) -> None:
         if letter_ids:
             with connection.cursor() as cursor:

@@ -51,6 +51,8 @@ WHERE i.letter_id IN ({{placeholders}})
 
 
 class SqliteBackend:
+    writing_lanes = 1  # one writer at a time
+
     def index_letters(self, letter_ids: list[int]) -> None:
         if not letter_ids:
             return

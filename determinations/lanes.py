@@ -1,0 +1,110 @@
+"""Batches of an ingest stored on writing threads, each with its own database connection.
+
+One writing connection takes turns with its server: the server applies a batch while the
+writer waits, then idles while the writer prepares the next one. With two lanes, one lane
+prepares and sends its batch while the server applies the other's (the database driver
+lets other threads run while it waits). Only a database that takes concurrent writers gains
+from it (`backend().writing_lanes`); SQLite has one writer.
+"""
+
+from __future__ import annotations
+
+import collections
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from typing import Generic, TypeVar
+
+from django.db import connection
+
+from determinations.search.backends import backend
+
+Batch = TypeVar("Batch")
+Result = TypeVar("Result")
+
+
+class WritingLanes(Generic[Batch, Result]):
+    """``store`` applied to batches on ``count`` threads, at most ``count`` batches at once;
+    results come back in the order the batches were sent."""
+
+    def __init__(self, count: int, store: Callable[[Batch], Result]) -> None:
+        self._store = store
+        self._count = count
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._pending: collections.deque[Future] = collections.deque()
+        self._threads = [
+            threading.Thread(target=self._lane, name=f"ingest-writer-{n}", daemon=True)
+            for n in range(count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def send(self, batch: Batch) -> list[Result]:
+        """Queue ``batch``; returns the results of the batches finished meanwhile, waiting
+        for the oldest while every lane is busy. A lane's error is raised here."""
+        future: Future = Future()
+        self._tasks.put((batch, future))
+        self._pending.append(future)
+        done = []
+        while self._pending and (len(self._pending) > self._count or self._pending[0].done()):
+            done.append(self._pending.popleft().result())
+        return done
+
+    def drain(self) -> list[Result]:
+        """Wait for every batch sent; their results, in order."""
+        done = []
+        while self._pending:
+            done.append(self._pending.popleft().result())
+        return done
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._tasks.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def _lane(self) -> None:
+        try:
+            with backend().bulk_load():
+                while (task := self._tasks.get()) is not None:
+                    batch, future = task
+                    if future.set_running_or_notify_cancel():
+                        try:
+                            future.set_result(self._store(batch))
+                        except BaseException as error:  # re-raised in the sending thread
+                            future.set_exception(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+
+class SameThread(Generic[Batch, Result]):
+    """`WritingLanes`' interface, storing each batch at once on the caller's connection."""
+
+    def __init__(self, store: Callable[[Batch], Result]) -> None:
+        self._store = store
+
+    def send(self, batch: Batch) -> list[Result]:
+        return [self._store(batch)]
+
+    def drain(self) -> list[Result]:
+        return []
+
+
+@contextmanager
+def writing_lanes(
+    store: Callable[[Batch], Result], count: int | None = None
+) -> Iterator[WritingLanes | SameThread]:
+    """``count`` lanes for ``store`` (by default as many as this database takes); the
+    caller's own connection when that is one, or when the caller is inside a transaction
+    (its writes must be part of it)."""
+    count = backend().writing_lanes if count is None else count
+    if count <= 1 or connection.in_atomic_block:
+        yield SameThread(store)
+        return
+    lanes = WritingLanes(count, store)
+    try:
+        yield lanes
+    finally:
+        lanes.close()

@@ -1,0 +1,82 @@
+"""Writing lanes: an ingest's batches stored on threads of their own (`determinations/lanes.py`)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+
+import pytest
+
+from determinations import ingest
+from determinations.ingest import ingest_paths
+from determinations.lanes import WritingLanes
+from determinations.models import DisputedItem, ExportRecord, Letter, RationaleBand
+from determinations.search.backends import backend
+from tests import letters
+
+pytestmark = pytest.mark.django_db(transaction=True)  # lanes commit on their own connections
+
+
+def test_lanes_give_results_in_the_order_sent_with_at_most_one_batch_a_lane():
+    running, most = [], []
+    lock = threading.Lock()
+
+    def store(n: int) -> int:
+        with lock:
+            running.append(n)
+            most.append(len(running))
+        time.sleep(0.002 * (n % 3))  # later batches often finish first
+        with lock:
+            running.remove(n)
+        return n * n
+
+    lanes = WritingLanes(2, store)
+    try:
+        results = [r for n in range(12) for r in lanes.send(n)] + lanes.drain()
+    finally:
+        lanes.close()
+
+    assert results == [n * n for n in range(12)]
+    assert max(most) == 2
+
+
+def test_a_lane_s_error_is_raised_to_the_sender():
+    def store(n: int) -> int:
+        if n == 3:
+            raise ValueError("batch 3")
+        return n
+
+    lanes = WritingLanes(2, store)
+    try:
+        with pytest.raises(ValueError, match="batch 3"):
+            for n in range(8):
+                lanes.send(n)
+            lanes.drain()
+    finally:
+        lanes.close()
+    assert not any(t.name.startswith("ingest-writer") for t in threading.enumerate())
+
+
+def test_an_ingest_stores_each_letter_once_on_this_database_s_lanes(tmp_path, monkeypatch):
+    for path in letters.SAMPLE_CORPUS.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+        shutil.copy(path, tmp_path / f"copy_{path.name}")  # the same letter in another batch
+    writers = set()
+    store_batch = ingest._store_batch
+
+    def spied(results, lookups):
+        writers.add(threading.current_thread().name)
+        return store_batch(results, lookups)
+
+    monkeypatch.setattr(ingest, "_store_batch", spied)
+
+    report = ingest_paths([tmp_path], batch_size=2)
+
+    lanes = backend().writing_lanes
+    expected = {f"ingest-writer-{n}" for n in range(lanes)} if lanes > 1 else {"MainThread"}
+    assert writers == expected
+    assert (report.new, report.unchanged, report.with_issues, report.rejected) == (5, 5, 1, [])
+    assert Letter.objects.count() == 5 and DisputedItem.objects.count() == 7
+    assert ExportRecord.objects.count() == 7
+    assert RationaleBand.objects.values("item_id").distinct().count() == 7
