@@ -54,11 +54,10 @@ def _measure(corpus: Path, letters: int, lanes: int | None) -> None:
 
     report, lookups = ingest.IngestReport(), Lookups()
     start, cpu = time.perf_counter(), time.process_time()
-    store = partial(ingest._store_batch, lookups=lookups)
-    with backend().bulk_load(), writing_lanes(store, lanes) as writing:
+    with backend().bulk_load(), writing_lanes(lanes) as writing:
         for batch in ingest._batches(results, ingest.BATCH_SIZE):
             lookups.resolve([r.parsed for r in batch if isinstance(r, ReadLetter)])
-            for part in writing.send(batch):
+            for part in writing.send(partial(ingest._store_batch, batch, lookups)):
                 report.add(part)
         for part in writing.drain():
             report.add(part)

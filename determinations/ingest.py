@@ -91,29 +91,28 @@ def ingest_paths(
     batches = _batches(discover(list(paths)), batch_size)
     merged_at = 0
 
-    def stored(parts: list[IngestReport]) -> None:
+    def stored(parts: list[IngestReport | None]) -> None:
         for part in parts:
-            report.add(part)
-            if progress:
-                progress(part.seen)
+            if part is not None:  # None: a merge
+                report.add(part)
+                if progress:
+                    progress(part.seen)
 
     with (
         backend().bulk_load(),
         _batch_reader(workers, curated_lexicon()) as read_all,
-        writing_lanes(functools.partial(_store_batch, lookups=lookups)) as lanes,
+        writing_lanes() as lanes,
     ):
         for results in read_all(batches):
             # Rows of the small tables are written here, outside any batch's transaction,
             # so that every lane finds them committed.
             lookups.resolve([r.parsed for r in results if isinstance(r, ReadLetter)])
-            stored(lanes.send(results))
+            stored(lanes.send(functools.partial(_store_batch, results, lookups)))
             if similarity.merge_due(report.new, merged_at):
-                stored(lanes.drain())  # their staged keys are merged too
-                # Also new statistics: planned for the tables as they were, PostgreSQL
-                # scanned every item for each batch once they had grown tenfold.
-                with _timed(f"merge after {report.new} letters"):
-                    similarity.merge_staged_bands()
-                    backend().refresh_statistics()
+                # On a lane: the others write on meanwhile, and the merge takes
+                # the keys staged when it starts, leaving later ones to the next.
+                step = f"merge after {report.new} letters"
+                stored(lanes.send(functools.partial(_merge, step)))
                 merged_at = report.new
         stored(lanes.drain())
         with _timed("last merge of staged band keys"):
@@ -124,6 +123,14 @@ def ingest_paths(
             with _timed("bitmaps of common words"):
                 refresh_common_words()
     return report
+
+
+def _merge(step: str) -> None:
+    """Merge the staged band keys, with new statistics: planned for the tables as they
+    were, PostgreSQL scanned every item for each batch once they had grown tenfold."""
+    with _timed(step):
+        similarity.merge_staged_bands()
+        backend().refresh_statistics()
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Batches of an ingest stored on writing threads, each with its own database connection.
+"""An ingest's writes run on writing threads, each with its own database connection.
 
 One writing connection takes turns with its server: the server applies a batch while the
 writer waits, then idles while the writer prepares the next one. With two lanes, one lane
@@ -21,16 +21,15 @@ from django.db import connection
 
 from determinations.search.backends import backend
 
-Batch = TypeVar("Batch")
 Result = TypeVar("Result")
+Task = Callable[[], Result]  # a batch to store, or a merge of staged keys
 
 
-class WritingLanes(Generic[Batch, Result]):
-    """``store`` applied to batches on ``count`` threads, at most ``count`` batches at once;
-    results come back in the order the batches were sent."""
+class WritingLanes(Generic[Result]):
+    """Tasks run on ``count`` threads, at most ``count`` at once; their results come back
+    in the order the tasks were sent."""
 
-    def __init__(self, count: int, store: Callable[[Batch], Result]) -> None:
-        self._store = store
+    def __init__(self, count: int) -> None:
         self._count = count
         self._tasks: queue.SimpleQueue = queue.SimpleQueue()
         self._pending: collections.deque[Future] = collections.deque()
@@ -41,11 +40,11 @@ class WritingLanes(Generic[Batch, Result]):
         for thread in self._threads:
             thread.start()
 
-    def send(self, batch: Batch) -> list[Result]:
-        """Queue ``batch``; returns the results of the batches finished meanwhile, waiting
-        for the oldest while every lane is busy. A lane's error is raised here."""
+    def send(self, task: Task) -> list[Result]:
+        """Queue ``task``; returns the results of the tasks finished meanwhile, waiting for
+        the oldest while every lane is busy. A lane's error is raised here."""
         future: Future = Future()
-        self._tasks.put((batch, future))
+        self._tasks.put((task, future))
         self._pending.append(future)
         done = []
         while self._pending and (len(self._pending) > self._count or self._pending[0].done()):
@@ -53,7 +52,7 @@ class WritingLanes(Generic[Batch, Result]):
         return done
 
     def drain(self) -> list[Result]:
-        """Wait for every batch sent; their results, in order."""
+        """Wait for every task sent; their results, in order."""
         done = []
         while self._pending:
             done.append(self._pending.popleft().result())
@@ -68,42 +67,37 @@ class WritingLanes(Generic[Batch, Result]):
     def _lane(self) -> None:
         try:
             with backend().bulk_load():
-                while (task := self._tasks.get()) is not None:
-                    batch, future = task
+                while (queued := self._tasks.get()) is not None:
+                    task, future = queued
                     if future.set_running_or_notify_cancel():
                         try:
-                            future.set_result(self._store(batch))
+                            future.set_result(task())
                         except BaseException as error:  # re-raised in the sending thread
                             future.set_exception(error)
         finally:
             connection.close()  # this thread's own connection
 
 
-class SameThread(Generic[Batch, Result]):
-    """`WritingLanes`' interface, storing each batch at once on the caller's connection."""
+class SameThread(Generic[Result]):
+    """`WritingLanes`' interface, running each task at once on the caller's connection."""
 
-    def __init__(self, store: Callable[[Batch], Result]) -> None:
-        self._store = store
-
-    def send(self, batch: Batch) -> list[Result]:
-        return [self._store(batch)]
+    def send(self, task: Task) -> list[Result]:
+        return [task()]
 
     def drain(self) -> list[Result]:
         return []
 
 
 @contextmanager
-def writing_lanes(
-    store: Callable[[Batch], Result], count: int | None = None
-) -> Iterator[WritingLanes | SameThread]:
-    """``count`` lanes for ``store`` (by default as many as this database takes); the
-    caller's own connection when that is one, or when the caller is inside a transaction
-    (its writes must be part of it)."""
+def writing_lanes(count: int | None = None) -> Iterator[WritingLanes | SameThread]:
+    """``count`` lanes (by default as many as this database takes); the caller's own
+    connection when that is one, or when the caller is inside a transaction (its writes
+    must be part of it)."""
     count = backend().writing_lanes if count is None else count
     if count <= 1 or connection.in_atomic_block:
-        yield SameThread(store)
+        yield SameThread()
         return
-    lanes = WritingLanes(count, store)
+    lanes = WritingLanes(count)
     try:
         yield lanes
     finally:

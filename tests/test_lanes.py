@@ -5,13 +5,20 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from functools import partial
 
 import pytest
 
-from determinations import ingest
+from determinations import ingest, similarity
 from determinations.ingest import ingest_paths
 from determinations.lanes import WritingLanes
-from determinations.models import DisputedItem, ExportRecord, Letter, RationaleBand
+from determinations.models import (
+    DisputedItem,
+    ExportRecord,
+    Letter,
+    RationaleBand,
+    StagedBandKeys,
+)
 from determinations.search.backends import backend
 from tests import letters
 
@@ -31,9 +38,9 @@ def test_lanes_give_results_in_the_order_sent_with_at_most_one_batch_a_lane():
             running.remove(n)
         return n * n
 
-    lanes = WritingLanes(2, store)
+    lanes = WritingLanes(2)
     try:
-        results = [r for n in range(12) for r in lanes.send(n)] + lanes.drain()
+        results = [r for n in range(12) for r in lanes.send(partial(store, n))] + lanes.drain()
     finally:
         lanes.close()
 
@@ -47,11 +54,11 @@ def test_a_lane_s_error_is_raised_to_the_sender():
             raise ValueError("batch 3")
         return n
 
-    lanes = WritingLanes(2, store)
+    lanes = WritingLanes(2)
     try:
         with pytest.raises(ValueError, match="batch 3"):
             for n in range(8):
-                lanes.send(n)
+                lanes.send(partial(store, n))
             lanes.drain()
     finally:
         lanes.close()
@@ -70,13 +77,15 @@ def test_an_ingest_stores_each_letter_once_on_this_database_s_lanes(tmp_path, mo
         return store_batch(results, lookups)
 
     monkeypatch.setattr(ingest, "_store_batch", spied)
+    monkeypatch.setattr(similarity, "MERGE_EVERY", 2)  # merges beside batches, on the lanes
 
     report = ingest_paths([tmp_path], batch_size=2)
 
     lanes = backend().writing_lanes
     expected = {f"ingest-writer-{n}" for n in range(lanes)} if lanes > 1 else {"MainThread"}
-    assert writers == expected
+    assert writers and writers <= expected  # which lane takes which batch is the threads' race
     assert (report.new, report.unchanged, report.with_issues, report.rejected) == (5, 5, 1, [])
     assert Letter.objects.count() == 5 and DisputedItem.objects.count() == 7
     assert ExportRecord.objects.count() == 7
     assert RationaleBand.objects.values("item_id").distinct().count() == 7
+    assert not StagedBandKeys.objects.exists()
