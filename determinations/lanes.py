@@ -13,6 +13,7 @@ import collections
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from concurrent import futures
 from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Generic, TypeVar
@@ -41,20 +42,25 @@ class WritingLanes(Generic[Result]):
             thread.start()
 
     def send(self, task: Task) -> list[Result]:
-        """Queue ``task``; returns the results of the tasks finished meanwhile, waiting for
-        the oldest while every lane is busy. A lane's error is raised here."""
+        """Queue ``task``; returns the results of the tasks finished meanwhile, in order,
+        waiting while every lane is busy. A lane's error is raised here."""
         future: Future = Future()
         self._tasks.put((task, future))
         self._pending.append(future)
-        done = []
-        while self._pending and (len(self._pending) > self._count or self._pending[0].done()):
-            done.append(self._pending.popleft().result())
-        return done
+        # Waits for any task, not the oldest: a long merge holds back the results after it,
+        # not the other lanes.
+        while len(running := [f for f in self._pending if not f.done()]) > self._count:
+            futures.wait(running, return_when=futures.FIRST_COMPLETED)
+        return self._finished()
 
     def drain(self) -> list[Result]:
         """Wait for every task sent; their results, in order."""
+        futures.wait(self._pending)
+        return self._finished()
+
+    def _finished(self) -> list[Result]:
         done = []
-        while self._pending:
+        while self._pending and self._pending[0].done():
             done.append(self._pending.popleft().result())
         return done
 

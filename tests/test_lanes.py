@@ -48,6 +48,30 @@ def test_lanes_give_results_in_the_order_sent_with_at_most_one_batch_a_lane():
     assert max(most) == 2
 
 
+def test_a_long_task_holds_back_the_results_after_it_not_the_other_lane():
+    released = threading.Event()
+    quick_done, merge_over = [], []
+
+    def merge() -> str:
+        released.wait(timeout=10)
+        merge_over.append(True)
+        return "merged"
+
+    lanes = WritingLanes(2)
+    try:
+        results = lanes.send(merge)
+        for n in range(5):
+            results += lanes.send(partial(quick_done.append, n))
+        stored_while_merging = list(quick_done) if not merge_over else "the merge was waited for"
+        released.set()
+        results += lanes.drain()
+    finally:
+        lanes.close()
+
+    assert stored_while_merging[:4] == [0, 1, 2, 3]
+    assert results == ["merged", None, None, None, None, None]
+
+
 def test_a_lane_s_error_is_raised_to_the_sender():
     def store(n: int) -> int:
         if n == 3:
