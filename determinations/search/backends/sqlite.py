@@ -23,6 +23,7 @@ from determinations.search.backends import (
     ranks_of,
 )
 from determinations.search.backends.checkpoints import checkpoints_beside
+from determinations.search.backends.fts_merges import merges_deferred
 from determinations.search.query import SearchQuery, Term
 
 ITEMS = "determinations_disputeditem"
@@ -80,12 +81,13 @@ class SqliteBackend:
             cursor.execute("PRAGMA journal_mode")
             in_wal = cursor.fetchone()[0] == "wal"  # not so in memory (tests)
         if not in_wal:
-            yield
+            with merges_deferred(FTS, ITEMS):
+                yield
             return
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_LOAD_AUTOCHECKPOINT}")
         try:
-            with checkpoints_beside(connection.settings_dict["NAME"]):
+            with checkpoints_beside(connection.settings_dict["NAME"]), merges_deferred(FTS, ITEMS):
                 yield
         finally:
             with connection.cursor() as cursor:
