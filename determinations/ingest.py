@@ -115,14 +115,20 @@ def ingest_paths(
                 stored(lanes.send(functools.partial(_merge, step)))
                 merged_at = report.new
         stored(lanes.drain())
-        with _timed("last merge of staged band keys"):
-            similarity.merge_staged_bands()  # also what a run cut short left staged
-        if report.new:
-            with _timed("statistics"):
-                backend().refresh_statistics()
-            with _timed("bitmaps of common words"):
-                refresh_common_words()
+        finish_ingest(stored_letters=bool(report.new))
     return report
+
+
+def finish_ingest(stored_letters: bool = True) -> None:
+    """The steps at the end of an ingest: the last merge of staged band keys (also what a
+    run cut short left staged) and, when it stored letters, statistics and bitmaps."""
+    with _timed("last merge of staged band keys"):
+        similarity.merge_staged_bands()
+    if stored_letters:
+        with _timed("statistics"):
+            backend().refresh_statistics()
+        with _timed("bitmaps of common words"):
+            refresh_common_words()
 
 
 def _merge(step: str) -> None:
