@@ -98,37 +98,49 @@ def ingest_paths(
                 if progress:
                     progress(part.seen)
 
-    with (
-        backend().bulk_load(),
-        _batch_reader(workers, curated_lexicon()) as read_all,
-        writing_lanes() as lanes,
-    ):
-        for results in read_all(batches):
-            # Rows of the small tables are written here, outside any batch's transaction,
-            # so that every lane finds them committed.
-            lookups.resolve([r.parsed for r in results if isinstance(r, ReadLetter)])
-            stored(lanes.send(functools.partial(_store_batch, results, lookups)))
-            if similarity.merge_due(report.new, merged_at):
-                # On a lane: the others write on meanwhile, and the merge takes
-                # the keys staged when it starts, leaving later ones to the next.
-                step = f"merge after {report.new} letters"
-                stored(lanes.send(functools.partial(_merge, step)))
-                merged_at = report.new
-        stored(lanes.drain())
+    with backend().bulk_load(), _batch_reader(workers, curated_lexicon()) as read_all:
+        with writing_lanes() as lanes:
+            for results in read_all(batches):
+                # Rows of the small tables are written here, outside any batch's transaction,
+                # so that every lane finds them committed.
+                lookups.resolve([r.parsed for r in results if isinstance(r, ReadLetter)])
+                stored(lanes.send(functools.partial(_store_batch, results, lookups)))
+                if similarity.merge_due(report.new, merged_at):
+                    # On a lane: the others write on meanwhile, and the merge takes
+                    # the keys staged when it starts, leaving later ones to the next.
+                    step = f"merge after {report.new} letters"
+                    stored(lanes.send(functools.partial(_merge, step)))
+                    merged_at = report.new
+            stored(lanes.drain())
         finish_ingest(stored_letters=bool(report.new))
     return report
 
 
 def finish_ingest(stored_letters: bool = True) -> None:
     """The steps at the end of an ingest: the last merge of staged band keys (also what a
-    run cut short left staged) and, when it stored letters, statistics and bitmaps."""
+    run cut short left staged) and, when it stored letters, statistics and bitmaps.
+
+    On a database with several writing lanes the bitmaps are built on one while the other
+    merges and gathers statistics: neither reads what the other writes.
+    """
+    with writing_lanes() as lanes:
+        lanes.send(functools.partial(_last_merge, statistics=stored_letters))
+        if stored_letters:
+            lanes.send(_build_bitmaps)
+        lanes.drain()
+
+
+def _last_merge(statistics: bool) -> None:
     with _timed("last merge of staged band keys"):
         similarity.merge_staged_bands()
-    if stored_letters:
+    if statistics:
         with _timed("statistics"):
             backend().refresh_statistics()
-        with _timed("bitmaps of common words"):
-            refresh_common_words()
+
+
+def _build_bitmaps() -> None:
+    with _timed("bitmaps of common words"):
+        refresh_common_words()
 
 
 def _merge(step: str) -> None:

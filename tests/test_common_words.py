@@ -7,8 +7,11 @@ after the bitmaps were built, and for items re-indexed since.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from determinations import ingest
@@ -16,7 +19,7 @@ from determinations.indexing import reindex_letters
 from determinations.ingest import ingest_paths
 from determinations.models import CommonWord, DisputedItem, Letter, ReindexedItem
 from determinations.search import common_words, forget_recent_matches, search
-from determinations.search.backends import backend
+from determinations.search.backends import backend, postgres
 from determinations.search.columns import item_columns
 from determinations.search.common_words import matched_ids, refresh_common_words
 from determinations.search.query import parse_query
@@ -138,6 +141,32 @@ def test_too_many_reindexed_items_set_the_bitmaps_aside(corpus, monkeypatch):
     for text in QUERIES:
         found = from_bitmaps(text)
         assert found is None or found == from_index(text), text
+
+
+@pytest.mark.django_db(transaction=True)  # committed: other connections see the items
+def test_bitmaps_built_on_connections_of_their_own_answer_what_the_index_answers(
+    tmp_path, monkeypatch
+):
+    letters.write_variants(tmp_path, 30, seed=5)
+    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS, tmp_path])
+    threads = set()
+    if connection.vendor == "postgresql":  # its pairs of items and words, read ahead
+        monkeypatch.setattr(postgres, "PAIRS_CHUNK", 7)  # many statements
+        word_pairs = postgres._word_pairs
+
+        def spied(*args):
+            threads.add(threading.current_thread().name)
+            return word_pairs(*args)
+
+        monkeypatch.setattr(postgres, "_word_pairs", spied)
+
+    assert refresh_common_words(min_items=3) > 20
+    for text in QUERIES:
+        found = from_bitmaps(text)
+        assert found is None or found == from_index(text), text
+    assert from_bitmaps("pain") is not None
+    if connection.vendor == "postgresql":
+        assert threads and all(name.startswith("run-ahead") for name in threads)
 
 
 def test_the_search_page_gives_the_same_page_with_and_without_bitmaps(corpus):

@@ -8,11 +8,13 @@ import time
 from functools import partial
 
 import pytest
+from django.db import connections, transaction
 
 from determinations import ingest, similarity
 from determinations.ingest import ingest_paths
-from determinations.lanes import WritingLanes
+from determinations.lanes import WritingLanes, run_ahead
 from determinations.models import (
+    CommonWord,
     DisputedItem,
     ExportRecord,
     Letter,
@@ -113,3 +115,57 @@ def test_an_ingest_stores_each_letter_once_on_this_database_s_lanes(tmp_path, mo
     assert ExportRecord.objects.count() == 7
     assert RationaleBand.objects.values("item_id").distinct().count() == 7
     assert not StagedBandKeys.objects.exists()
+
+
+def test_run_ahead_runs_the_next_tasks_while_the_caller_works_on_a_result():
+    started = [threading.Event() for _ in range(6)]
+    running, most = [], []
+    lock = threading.Lock()
+
+    def read(n: int) -> int:
+        started[n].set()
+        with lock:
+            running.append(n)
+            most.append(len(running))
+        time.sleep(0.002 * (n % 3))
+        with lock:
+            running.remove(n)
+        return n * n
+
+    results, ahead = [], []
+    for result in run_ahead([partial(read, n) for n in range(6)], connections=2):
+        if not results:  # the caller holds the first result: the next two run meanwhile
+            ahead = [started[n].wait(timeout=10) for n in (1, 2)]
+        results.append(result)
+
+    assert results == [n * n for n in range(6)]
+    assert ahead == [True, True] and max(most) == 2
+    assert not any(t.name.startswith("run-ahead") for t in threading.enumerate())
+
+
+def test_run_ahead_closes_each_task_s_connection_and_raises_its_error():
+    used = []
+
+    def read(n: int) -> int:
+        used.append(connections["default"])  # the thread's own
+        if n == 2:
+            raise ValueError("statement 2")
+        return CommonWord.objects.count() + n
+
+    with pytest.raises(ValueError, match="statement 2"):
+        list(run_ahead([partial(read, n) for n in range(5)], connections=2))
+
+    assert used and all(wrapper is not connections["default"] for wrapper in used)
+    if connections["default"].vendor == "postgresql":  # SQLite keeps its test database open
+        assert all(wrapper.connection is None for wrapper in used)  # closed
+
+
+def test_inside_a_transaction_run_ahead_runs_on_the_caller_s_connection():
+    with transaction.atomic():
+        CommonWord.objects.create(word="pain", items=1, through_item=0, bitmap=b"")
+
+        def read() -> tuple[str, int]:
+            return threading.current_thread().name, CommonWord.objects.count()
+
+        found = list(run_ahead([read, read], connections=2))
+    assert found == [("MainThread", 1), ("MainThread", 1)]  # it sees the uncommitted row

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,6 +12,7 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from determinations.lanes import run_ahead
 from determinations.routing import read_connection
 from determinations.search import backends
 from determinations.search.backends import (
@@ -65,6 +67,9 @@ WHERE {{scope}}
 # Counting every lexeme reads every vector; a sample of this many items finds the frequent ones.
 WORD_SAMPLE = 50_000
 PAIRS_CHUNK = 100_000  # item ids per statement when pairing the whole table
+# Statements at once: the server pairs one chunk on each core while this process sets the
+# bits of the chunk before.
+PAIRS_CONNECTIONS = 2
 _HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20, "
     'ShortWord=2, MaxFragments=2, FragmentDelimiter=" ... "'
@@ -202,19 +207,24 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT coalesce(max(item_id), 0) FROM {SEARCH}")
             last = cursor.fetchone()[0]
-            parts = [
-                (
-                    "s.item_id > %(start)s AND s.item_id <= %(stop)s",
-                    {"start": start, "stop": min(start + PAIRS_CHUNK, last)},
-                )
-                for start in range(scope.after, last, PAIRS_CHUNK)
-            ]
-            if scope.among:
-                parts.append(("s.item_id = ANY(%(among)s)", {"among": list(scope.among)}))
-            for condition, params in parts:
-                cursor.execute(_WORD_PAIRS.format(scope=condition), {"words": words, **params})
-                pairs = ids_from_text(cursor.fetchone()[0]).reshape(-1, 2)
-                yield pairs[:, 0], pairs[:, 1] - 1
+        parts = [
+            (
+                "s.item_id > %(start)s AND s.item_id <= %(stop)s",
+                {"start": start, "stop": min(start + PAIRS_CHUNK, last)},
+            )
+            for start in range(scope.after, last, PAIRS_CHUNK)
+        ]
+        if scope.among:
+            parts.append(("s.item_id = ANY(%(among)s)", {"among": list(scope.among)}))
+        tasks = [functools.partial(_word_pairs, words, *part) for part in parts]
+        yield from run_ahead(tasks, connections=PAIRS_CONNECTIONS)
+
+
+def _word_pairs(words: list[str], condition: str, params: dict) -> WordPairs:
+    with connection.cursor() as cursor:
+        cursor.execute(_WORD_PAIRS.format(scope=condition), {"words": words, **params})
+        pairs = ids_from_text(cursor.fetchone()[0]).reshape(-1, 2)
+    return pairs[:, 0], pairs[:, 1] - 1
 
 
 def _tsquery(query: SearchQuery) -> tuple[str, list[str]]:
