@@ -53,7 +53,10 @@ def search_index_emptied_after_transactional_tests(request, django_db_blocker):
     index's own (created by a migration): its entries would answer for items gone."""
     yield
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )  # as pytest-django decides
+    if not transactional:
         return
     from django.db import connection
 
