@@ -5,7 +5,8 @@
 
 Generates the corpus with `bench/generator.py` (or reuses it), loads it into a fresh database
 (`bench/out/var_gen_N/` for SQLite, `imr_bench_gen_N` on PostgreSQL; `--reuse` measures the
-one already loaded), then prints ingest letters/s, database size, search page p50/p95 over
+one already loaded), then prints ingest letters/s (and the seconds of each merge and step at
+the ingest's end, from its log), database size, search page p50/p95 over
 typical queries with every facet, facet counting, letter page, similar rationales, compare,
 insights, and export rows/s with peak memory. The table is also written as JSON
 (`bench/out/bench_<database>_<letters>.json`) so runs can be compared. Prints figures; asserts
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -77,13 +79,24 @@ def _load(args, env: dict[str, str]) -> dict:
         (Path(env["IMR_VAR_DIR"]) / "imr.sqlite3").unlink(missing_ok=True)
     _run(env, "manage.py", "migrate", "--noinput", "-v", "0")
     start = time.perf_counter()
-    summary = _run(env, "manage.py", "ingest", str(corpus), "--workers", "2").strip()
+    # INFO: the ingest logs how long each merge and each step at its end took.
+    logged = {**env, "DJANGO_LOG_LEVEL": "INFO"}
+    result = _completed(logged, "manage.py", "ingest", str(corpus), "--workers", "2")
     seconds = time.perf_counter() - start
     return {
-        "ingest": summary.splitlines()[-1],
+        "ingest": result.stdout.strip().splitlines()[-1],
         "ingest_seconds": round(seconds, 1),
         "ingest_letters_per_s": round(args.letters / seconds),
+        "ingest_steps_s": ingest_steps(result.stderr),
     }
+
+
+def ingest_steps(log: str) -> dict[str, float]:
+    """Each step's seconds from the ingest's log lines ("ingest: STEP took 12.3 s")."""
+    return {match[1]: float(match[2]) for match in _STEP.finditer(log)}
+
+
+_STEP = re.compile(r"^ingest: (.+) took ([0-9.]+) s$", re.MULTILINE)
 
 
 def _export(env: dict[str, str]) -> dict:
@@ -108,12 +121,16 @@ def _export(env: dict[str, str]) -> dict:
 
 
 def _run(env: dict[str, str], *args: str) -> str:
+    return _completed(env, *args).stdout
+
+
+def _completed(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True
     )
     if result.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
+    return result
 
 
 def _print(figures: dict) -> None:

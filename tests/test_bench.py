@@ -45,6 +45,9 @@ def test_the_benchmark_runs_end_to_end():
     ]
     for name in pages:
         assert 0 < figures[f"{name}_p50_ms"] <= figures[f"{name}_p95_ms"]
+    steps = figures["ingest_steps_s"]  # from the ingest's log
+    ends = {"last merge of staged band keys", "statistics", "bitmaps of common words"}
+    assert ends <= set(steps) and all(seconds >= 0 for seconds in steps.values())
     by_query = figures["search_p95_ms_by_query"]
     assert len(by_query) == len(QUERIES) and all(p95 > 0 for p95 in by_query.values())
     for name in [
