@@ -67,11 +67,12 @@ class RealDatabase:
         )
 
 
-def manage(db: RealDatabase, *args: str) -> subprocess.Popen:
+def manage(db: RealDatabase, *args: str, stdin: int | None = None) -> subprocess.Popen:
     """Start `manage.py` with ``args`` against ``db``."""
     return subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=db.env,
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -94,7 +94,11 @@ class SqliteBackend:
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
 
     def refresh_statistics(self) -> None:
-        with connection.cursor() as cursor:
+        # In a write transaction (BEGIN IMMEDIATE, settings' transaction_mode) taken first:
+        # `PRAGMA optimize` reads, then runs ANALYZE, and a read turning into a write while
+        # another connection (a second ingest) holds the lock fails at once, "database is
+        # locked", without waiting out the busy timeout.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("PRAGMA optimize")
 
     def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
