@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 # Letters and digits; an apostrophe inside a word keeps it whole ("patient's").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+# `_WORD` on lower-case ASCII text, where it is the same pattern, a quarter faster to run (a
+# worker's sketches split every rationale of a million letters into words).
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -28,4 +31,7 @@ def words(text: str) -> list[Word]:
 
 def word_texts(text: str) -> list[str]:
     """Only the normalised words of ``text`` (faster than `words` when spans are not needed)."""
-    return _WORD.findall(text.casefold().replace("\u2019", "'"))
+    folded = text.casefold()
+    if folded.isascii():
+        return _ASCII_WORD.findall(folded)
+    return _WORD.findall(folded.replace("\u2019", "'"))
