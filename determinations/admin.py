@@ -74,12 +74,14 @@ class LetterAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     search_fields = ["case_number", "source_file", "original_text"]
     readonly_fields = [
-        "content_hash", "source_file", "layout", "parse_status", "ingested_at", "parsed_at",
+        "content_hash", "source_file", "source_format", "layout", "parse_status", "ingested_at",
+        "parsed_at",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["case_number", "parse_status", "source_file", "layout"]}),
+        (None, {"fields": ["case_number", "parse_status", "source_file", "source_format",
+                           "layout", "priority"]}),
         ("Dates", {"fields": [("date_of_injury", "ur_denial_date"),
-                              ("date_assigned", "date_received", "date_decided")]}),
+                              ("date_assigned", "application_received_date", "decision_date")]}),
         ("Patient", {"fields": [("patient_age", "patient_sex"), "diagnoses", "summary"]}),
         ("Reviewer", {"fields": ["reviewer_states", "reviewer_specialties"]}),
         ("Record", {"fields": ["content_hash", "ingested_at", "parsed_at"],

@@ -99,6 +99,15 @@ class Letter(models.Model):
         MALE = "male", "Male"
         UNKNOWN = "", "Not stated"
 
+    class Priority(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        EXPEDITED = "expedited", "Expedited"
+        UNKNOWN = "", "Not stated"
+
+    class SourceFormat(models.TextChoices):
+        TEXT = "text", "Text"
+        PDF = "pdf", "PDF"
+
     class ParseStatus(models.TextChoices):
         OK = result.STATUS_OK, "OK"
         WARNING = result.STATUS_WARNING, "Warning"
@@ -106,14 +115,21 @@ class Letter(models.Model):
 
     content_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the file")
     source_file = models.CharField(max_length=500)
+    source_format = models.CharField(
+        max_length=4,
+        choices=SourceFormat.choices,
+        default=SourceFormat.TEXT,
+        help_text="PDF: the text was extracted from the PDF, which is kept (its SHA-256 above)",
+    )
     original_text = models.TextField()
     layout = models.CharField(max_length=40, choices=Layout.choices, db_index=True)
     case_number = models.CharField(max_length=20, blank=True, db_index=True)
     date_assigned = models.DateField(null=True, blank=True)
     ur_denial_date = models.DateField(null=True, blank=True, db_index=True)
     date_of_injury = models.DateField(null=True, blank=True, db_index=True)
-    date_received = models.DateField(null=True, blank=True)
-    date_decided = models.DateField(null=True, blank=True)
+    application_received_date = models.DateField(null=True, blank=True)
+    decision_date = models.DateField(null=True, blank=True, db_index=True)
+    priority = models.CharField(max_length=9, choices=Priority.choices, blank=True, db_index=True)
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     patient_sex = models.CharField(max_length=6, choices=Sex.choices, blank=True, db_index=True)
     diagnoses = models.JSONField(default=list, blank=True)
@@ -130,10 +146,13 @@ class Letter(models.Model):
             # Covers the search columns' read of every letter (`search/columns.py`): without
             # it SQLite reads each row past its original text (a minute at a million letters).
             models.Index(
-                fields=["id", "patient_sex", "patient_age", "date_of_injury", "ur_denial_date"],
+                fields=[
+                    "id", "patient_sex", "patient_age", "date_of_injury", "ur_denial_date",
+                    "decision_date", "priority",
+                ],
                 name="letter_search_columns",
             )
-        ]
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.case_number or self.source_file
@@ -166,6 +185,12 @@ class DisputedItem(models.Model):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(help_text="Order of the item in the letter, from 0")
     label = models.CharField(max_length=500)
+    original_request = models.TextField(
+        blank=True, help_text="Partly authorized item: what the physician first requested"
+    )
+    authorized_portion = models.TextField(
+        blank=True, help_text="Partly authorized item: the part the claims administrator allowed"
+    )
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, db_index=True)
     claims_administrator_guideline = models.TextField(blank=True)
     reviewer_guideline = models.TextField(blank=True)

@@ -34,8 +34,9 @@ LETTER_FIELDS = (
     "date_assigned",
     "ur_denial_date",
     "date_of_injury",
-    "date_received",
-    "date_decided",
+    "application_received_date",
+    "decision_date",
+    "priority",
     "patient_age",
     "patient_sex",
     "diagnoses",
@@ -43,6 +44,8 @@ LETTER_FIELDS = (
 )
 ITEM_FIELDS = (
     "label",
+    "original_request",
+    "authorized_portion",
     "decision",
     "claims_administrator_guideline",
     "reviewer_guideline",
@@ -245,6 +248,8 @@ def _item_values(letter_id: int, position: int, item: ParsedItem, lookups: Looku
 def _item_fields(item: ParsedItem, lookups: Lookups) -> dict:
     return {
         "label": item.label[:500],
+        "original_request": item.original_request,
+        "authorized_portion": item.authorized_portion,
         "decision": item.decision or "",
         "claims_administrator_guideline": item.claims_administrator_guideline,
         "reviewer_guideline": item.reviewer_guideline,

@@ -37,8 +37,8 @@ _HEADER_DATES = {
         "ur_denial_date": r"UR\s+Denial\s+Date|Date\s+of\s+UR\s+(?:Decision|Denial)"
         r"|UR\s+(?:Decision|Determination)\s+Date",
         "date_of_injury": r"Date\s+of\s+Injury|\bDOI\b",
-        "date_received": r"(?:Application|Date)\s+Received|Received\s+Date",
-        "date_decided": r"Date\s+of\s+Decision|Decision\s+Date|Date\s+Decided",
+        "application_received_date": r"(?:Application|Date)\s+Received|Received\s+Date",
+        "decision_date": r"Date\s+of\s+Decision|Decision\s+Date|Date\s+Decided",
     }.items()
 }
 _SUMMARY_BOILERPLATE = re.compile(
@@ -108,6 +108,8 @@ def _normalised(item: ItemText, lexicon: Lexicon) -> ParsedItem:
     return ParsedItem(
         label=item.label,
         decision=item.decision,
+        original_request=item.original_request,
+        authorized_portion=item.authorized_portion,
         claims_administrator_guideline=item.claims_administrator_guideline,
         reviewer_guideline=item.reviewer_guideline,
         guideline_source=guideline_source(item.reviewer_guideline),

@@ -67,6 +67,8 @@ class ItemText:
 
     label: str
     decision: str | None
+    original_request: str = ""
+    authorized_portion: str = ""
     claims_administrator_guideline: str = ""
     reviewer_guideline: str = ""
     rationale: str = ""

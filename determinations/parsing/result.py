@@ -28,8 +28,10 @@ class ParseIssue:
 class ParsedItem:
     """One disputed item/service and the reviewer's decision on it."""
 
-    label: str
+    label: str  # for a partly authorized item, the remaining portion in dispute
     decision: str | None  # "upheld" | "overturned"
+    original_request: str = ""  # partly authorized item: what was requested
+    authorized_portion: str = ""  # partly authorized item: what was authorized
     claims_administrator_guideline: str = ""
     reviewer_guideline: str = ""
     guideline_source: str = "none"  # mtus | odg | acoem | other | none
@@ -52,8 +54,9 @@ class ParsedLetter:
     date_assigned: date | None = None
     ur_denial_date: date | None = None
     date_of_injury: date | None = None
-    date_received: date | None = None
-    date_decided: date | None = None
+    application_received_date: date | None = None
+    decision_date: date | None = None
+    priority: str = ""  # "standard" | "expedited" | ""
     patient_age: int | None = None
     patient_sex: str = ""  # "female" | "male" | ""
     reviewer_states: list[str] = field(default_factory=list)  # USPS codes
