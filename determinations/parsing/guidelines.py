@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import re
 
+# Phrases that name the MTUS only to say the decision was not based on it: "Non-MTUS
+# Citation", "did not base their decision on the MTUS", "based their decision on
+# recommendation(s) outside of the MTUS Guidelines", "which is not part of the MTUS", "the
+# MTUS does not address".
 _NOT_MTUS = re.compile(
-    r"\bNon[\s-]*MTUS\b|\bdid\s+not\s+(?:base|rely)\s+(?:\w+\s+){0,3}(?:on|upon)\s+(?:the\s+)?MTUS\b",
+    r"\bNon[\s-]*MTUS\b"
+    r"|\bdid\s+not\s+(?:base|rely)\s+(?:\w+\s+){0,3}(?:on|upon)\s+(?:the\s+)?MTUS\b"
+    r"|\boutside\s+(?:of\s+)?(?:the\s+)?(?:California\s+)?MTUS(?:\s+Guidelines?)?"
+    r"|\bnot\s+(?:a\s+)?part\s+of\s+the\s+(?:California\s+)?MTUS\b"
+    r"|\bMTUS\s+(?:guidelines?\s+)?(?:does|do)\s+not\s+address\b",
     re.I,
 )
 _MTUS = re.compile(

@@ -14,6 +14,24 @@ from determinations.parsing.guidelines import guideline_source
             "Non-MTUS Citation Official Disability Guidelines (ODG) pain chapter and pg 110.",
             "odg",
         ),
+        (
+            "The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
+            "Guidelines. Decision based on Non-MTUS Citation Official Disability Guidelines "
+            "(ODG) Hips & Pelvis Chapter, X-Ray.",
+            "odg",
+        ),
+        (
+            "The Expert Reviewer based their decision on recommendation(s) outside\nof the "
+            "MTUS Guidelines. Decision based on Non-MTUS Citation Sildenafil: Drug information, "
+            "accessed from UpToDate.com on 12/17/2016.",
+            "other",
+        ),
+        (
+            "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Manual "
+            "therapy & manipulation. Decision based on Non-MTUS Citation Official Disability "
+            "Guidelines (ODG) Neck and Upper Back.",
+            "mtus",
+        ),
         ("Decision based on Non-MTUS Citation ACOEM Practice Guidelines, Chapter 12.", "acoem"),
         ("Decision based on MTUS ACOEM Chapter 12, Low Back Complaints.", "mtus"),
         (
