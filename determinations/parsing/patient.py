@@ -18,10 +18,20 @@ _FEMALE_PRONOUN = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
 _MALE_PRONOUN = re.compile(r"\b(?:he|his|him|himself)\b", re.I)
 _INJURY = re.compile(r"\b(?:injur(?:y|ies|ed)|DOI)\b", re.I)
 _UR_MENTION = re.compile(r"\b(?:utilization\s+review|UR)\b", re.I)
+# How case summaries name the diagnoses: "diagnosed with", "diagnosed as having", "diagnoses
+# include", "has diagnosis that include", "the current diagnosis is documented as",
+# "undergoing treatment(s) for", "treated for the diagnoses of", "filed a claim for ...
+# reportedly associated with an industrial injury".
 _DIAGNOSES = re.compile(
-    r"\b(?:diagnosed\s+with|diagnos[ie]s(?:,[^.]{0,40}?,)?\s+(?:include[sd]?|are|were|of)"
-    r"|diagnosis\s+of|treated\s+for|diagnos[ie]s\s*:)\s*:?\s*"
-    r"(?P<list>.+?)(?=\.\s|\.?\s*\n\s*\n|\.?\s*\Z)",
+    r"\b(?:diagnosed\s+(?:with|as\s+having)"
+    r"|diagnos[ie]s(?:,[^.]{0,40}?,)?(?:\s+(?:is|are|was|were))?\s+(?:documented|noted|listed)"
+    r"(?:\s+(?:as|is|are|to\s+include))?"
+    r"|diagnos[ie]s(?:,[^.]{0,40}?,)?\s+(?:that\s+)?(?:include[sd]?|are|were|of)"
+    r"|current\s+diagnos[ie]s\s+(?:is|was)(?:\s+(?:documented|noted|listed)\s+as)?"
+    r"|diagnosis\s+of|undergoing\s+treatments?\s+for|treated\s+for(?:\s+the\s+diagnos[ie]s\s+of)?"
+    r"|diagnos[ie]s\s*:)\s*:?\s*"
+    r"(?P<list>.+?)(?=\.\s|\.?\s*\n\s*\n|\.?\s*\Z)"
+    r"|\bfiled\s+a\s+claim\s+for\s+(?P<claim>.+?)\s+(?:reportedly\s+)?(?:associated|sustained)",
     re.I | re.S,
 )
 _FINAL_AND = re.compile(r",?\s+and\s+(?=[^,]*$)", re.I)
@@ -70,14 +80,19 @@ def diagnoses(summary: str) -> list[str]:
     match = _DIAGNOSES.search(summary)
     if not match:
         return []
-    listed = " ".join(match.group("list").split())
+    listed = " ".join((match.group("list") or match.group("claim")).split())
     # "a; b; and c" lists use semicolons; shorter ones "a, b and c".
     if ";" in listed:
         parts = listed.split(";")
     else:
         parts = _FINAL_AND.sub(", ", listed, count=1).split(",")
-    cleaned = (_LEADING_AND.sub("", p.strip()).strip(" .") for p in parts)
-    return [p for p in cleaned if p]
+    cleaned = [_LEADING_AND.sub("", p.strip()).strip(" .") for p in parts]
+    cleaned = [p for p in cleaned if p]
+    if ";" not in listed and any(len(p.split()) == 1 for p in cleaned[:-1]):
+        # "cervical, thoracic and lumbar strain", "strain of muscle, fascia and tendon":
+        # the commas join words of one diagnosis, not diagnoses.
+        return [listed.strip(" .")]
+    return cleaned
 
 
 def _date_after(

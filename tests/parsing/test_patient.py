@@ -79,6 +79,46 @@ def test_ur_decision_date(summary, ur_date):
             "Diagnoses: cervical strain, lumbar strain and insomnia.",
             ["cervical strain", "lumbar strain", "insomnia"],
         ),
+        (
+            "A review of the medical records indicates that the injured worker (IW) is "
+            "undergoing treatment for contusion to the head, neck strain, and right hand "
+            "contusion. Medical records (11-01-2016 to 11-21-2016) noted ongoing headaches.",
+            ["contusion to the head", "neck strain", "right hand contusion"],
+        ),
+        (
+            "The injured worker is undergoing treatments for: right shoulder tendinitis.",
+            ["right shoulder tendinitis"],
+        ),
+        (
+            "The injured worker was diagnosed as having lumbar radiculitis and lumbar sprain.",
+            ["lumbar radiculitis", "lumbar sprain"],
+        ),
+        (
+            "A review of the medical records shows the injured worker has diagnosis that "
+            "include tenosynovitis right wrist, and carpal tunnel syndrome right wrist.",
+            ["tenosynovitis right wrist", "carpal tunnel syndrome right wrist"],
+        ),
+        (
+            "The patient's current diagnosis is documented as umbilical hernia without "
+            "obstruction or gangrene.",
+            ["umbilical hernia without obstruction or gangrene"],
+        ),
+        ("The current diagnosis is lumbar spine sprain/strain.", ["lumbar spine sprain/strain"]),
+        (
+            "Diagnoses, and-or impressions, were noted to include: low back injury; "
+            "lumbosacral pain; and sacroiliac joint sprain.",
+            ["low back injury", "lumbosacral pain", "sacroiliac joint sprain"],
+        ),
+        (
+            "The applicant is a 63-year-old male who has filed a claim for knee pain "
+            "reportedly associated with an industrial injury of October 24, 2016.",
+            ["knee pain"],
+        ),
+        (
+            "Medical records indicate the worker is undergoing treatment for cervical, "
+            "thoracic and lumbar myoligamentous injury.",
+            ["cervical, thoracic and lumbar myoligamentous injury"],
+        ),
         ("No diagnosis is given in this summary text", []),
     ],
 )
