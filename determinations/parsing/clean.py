@@ -10,8 +10,9 @@ _PAGE_FOOTER = re.compile(
 )
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# A word broken at a line end: "exacer-\nbations", "L5-\nS1".
-_LINE_HYPHEN = re.compile(r"(?<![\w-])(\w+)-\n[ \t]*(\w+)")
+# A word broken at a line end: "exacer-\nbations", "L5-\nS1"; the line break moves after
+# the word and what sticks to it ("equip-\nment, which": after the comma).
+_LINE_HYPHEN = re.compile(r"(?<![\w-])(\w+)-\n[ \t]*(\w+)(\S*)")
 # After these the hyphen belongs to the word ("non-\nsedating" stays "non-sedating").
 KEEP_HYPHEN_AFTER = frozenset(
     {
@@ -132,8 +133,8 @@ def _is_double_spaced(text: str) -> bool:
 
 def _join_hyphenated(match: re.Match[str]) -> str:
     """Re-join a word broken at a line end, moving the line break after it."""
-    head, tail = match.group(1), match.group(2)
+    head, tail, rest = match.group(1), match.group(2), match.group(3)
     is_split_word = head.isalpha() and head.islower() and tail.isalpha() and tail.islower()
     if is_split_word and head not in KEEP_HYPHEN_AFTER:
-        return f"{head}{tail}\n"
-    return f"{head}-{tail}\n"
+        return f"{head}{tail}{rest}\n"
+    return f"{head}-{tail}{rest}\n"
