@@ -41,6 +41,7 @@ _HEADER_DATES = {
         "decision_date": r"Date\s+of\s+Decision|Decision\s+Date|Date\s+Decided",
     }.items()
 }
+_PRIORITY = re.compile(r"\bPriority\s*:?\s*(?P<priority>Standard|Expedited)\b", re.I)
 _SUMMARY_BOILERPLATE = re.compile(
     r"^\s*The\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary"
     r"[^:]*:\s*",
@@ -74,6 +75,8 @@ def parse_letter(
 def _read_header(letter: ParsedLetter, preamble: str, today: date | None) -> None:
     case_number = _CASE_NUMBER.search(preamble)
     letter.case_number = case_number.group(0) if case_number else ""
+    priority = _PRIORITY.search(preamble)
+    letter.priority = priority.group("priority").lower() if priority else ""
     for name, label in _HEADER_DATES.items():
         match = label.search(preamble)
         if match:

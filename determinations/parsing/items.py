@@ -21,6 +21,7 @@ _FIELDS = {
         r"Expert\s+Reviewer\s*:",
         r"MEDICAL\s+TREATMENT\s+GUIDELINE\(?S?\)?\s+RELIED\s+UPON\s+BY\s+(?:THE\s+)?"
         r"PROFESSIONAL\s+REVIEWER(?:\s+AND\s+WHY)?\s*:?",
+        r"Medical\s+Treatment\s+Guideline\(?s?\)?\s+used\s*:",
     ),
     "rationale": (
         r"Decision\s+rationale\s*:",
@@ -58,6 +59,20 @@ _NECESSITY = re.compile(
 _NUMBERED_LINE = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]+(?P<label>.+?)[ \t]*$", re.M)
 _TRAILING_NUMBERED_LINE = re.compile(r"\n[ \t]*\d{1,2}[.)][ \t]+[^\n]*\s*\Z")
 _MAX_LABEL_LINES = 3
+# A partly authorized item (SPEC: "The documents"): "X was the original request. Y was
+# authorized by the Claims Administrator. The remaining IMR eligible portion of the original
+# request, Z is: Upheld". The item in dispute is Z; X and Y are kept beside it.
+_ORIGINAL_REQUEST = re.compile(r"\b(?:was|were)\s+the\s+original\s+requests?\b", re.I)
+_REMAINING_PORTION = re.compile(r"\bremaining\s+IMR\s+eligible\s+portion", re.I)
+_PARTLY_AUTHORIZED = re.compile(
+    r"(?P<original>.+?)\s+(?:was|were)\s+the\s+original\s+requests?\s*\.?\s*"
+    r"(?:(?P<authorized>.+?)\s+(?:was|were)\s+(?:authorized|certified|approved)\s+by\s+"
+    r"the\s+Claims\s+Administrator\s*\.?\s*)?"
+    r"The\s+remaining\s+IMR\s+eligible\s+portions?\s+of\s+the\s+original\s+requests?\s*,?\s*"
+    r"(?P<remaining>.+?)(?:\s+(?:is|are))?",
+    re.I | re.S,
+)
+_SENTENCE_END = re.compile(r"\.\s")
 _SPACE_BEFORE_COMMA = re.compile(r"\s+,")
 
 
@@ -77,12 +92,16 @@ class ItemText:
 def items_with_decisions(section: str) -> list[ItemText]:
     """Items of the standard and 2013 layouts: a decision line, then its fields."""
     starts = []  # (label start, body start, label, decision)
+    previous_end = 0
     for line in decision_lines(section):
         if _FIELD_LABEL.match(section, line.start, line.end):
             continue
-        label_start = _wrapped_label_start(section, line.start)
+        label_start = _partly_authorized_start(section, previous_end, line.label_end)
+        if label_start is None:
+            label_start = _wrapped_label_start(section, line.start)
         label = section[label_start : line.label_end]
         starts.append((label_start, line.end, label, line.decision))
+        previous_end = line.end
     for match in _NUMBERED_DECISION.finditer(section):
         decision = "upheld" if match.group("negation") else "overturned"
         starts.append((match.start(), match.end(), match.group("label"), decision))
@@ -136,6 +155,8 @@ def items_of_professional_review(issues: str, decisions: str) -> list[ItemText]:
     if not labels and issues.strip():
         labels = [issues.strip().split("\n\n")[0]]
     blocks = _guideline_blocks(decisions)
+    if len(blocks) < len(labels):
+        blocks = _numbered_entry_blocks(decisions, labels) or blocks
     items = []
     for index, label in enumerate(labels):
         block = blocks[index] if index < len(blocks) else ""
@@ -155,6 +176,11 @@ def decision_from_rationale(rationale: str) -> str | None:
 
 def _item(label: str, decision: str | None, body: str) -> ItemText:
     item = ItemText(label=_clean_label(label), decision=decision)
+    partly = _PARTLY_AUTHORIZED.fullmatch(item.label)
+    if partly:
+        item.label = _clean_label(partly.group("remaining"))
+        item.original_request = _clean_label(partly.group("original"))
+        item.authorized_portion = _clean_label(partly.group("authorized") or "")
     matches = list(_FIELD_LABEL.finditer(body))
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(body)
@@ -167,6 +193,72 @@ def _item(label: str, decision: str | None, body: str) -> ItemText:
     return item
 
 
+def _numbered_entry_blocks(decisions: str, labels: list[str]) -> list[str]:
+    """The older layout with one guideline and one rationale heading for every item, each
+    listing the items as "1) label: ...": one block per item, made of its own entries under
+    both headings (without the "1) label:" prefix); [] when the entries are not there."""
+    headings = [
+        m
+        for m in _FIELD_LABEL.finditer(decisions)
+        if m.lastgroup != "claims_administrator_guideline"
+    ]
+    blocks = [""] * len(labels)
+    for index, heading in enumerate(headings):
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(decisions)
+        entries = _numbered_entries(decisions[heading.end() : end], labels)
+        if entries is None:
+            return []
+        for number, entry in enumerate(entries):
+            blocks[number] += f"{heading.group(0)}\n{entry}\n\n"
+    return blocks if headings else []
+
+
+def _numbered_entries(section: str, labels: list[str]) -> list[str] | None:
+    """Each item's entry in ``section``, found as "N) label" at a line's start in item
+    order (a numbered list inside an entry does not repeat the item's label)."""
+    starts = []
+    at = 0
+    for number, label in enumerate(labels, start=1):
+        entry = _entry_start(section, at, number, label)
+        if entry is None:
+            return None
+        starts.append(entry)
+        at = entry[1]
+    ends = [start for start, _ in starts[1:]] + [len(section)]
+    return [section[body:end] for (_, body), end in zip(starts, ends, strict=True)]
+
+
+def _entry_start(section: str, at: int, number: int, label: str) -> tuple[int, int] | None:
+    """(start, start of the text after "N) label:") of item ``number``'s entry."""
+    wanted = collapse_whitespace(label).lower()
+    pattern = re.compile(rf"^[ \t]*{number}[.)][ \t]+", re.M)
+    for match in pattern.finditer(section, at):
+        rest = section[match.end() : match.end() + len(label) * 2 + 40]
+        words = collapse_whitespace(rest).lower()
+        if words.startswith(wanted):
+            label_end = _end_of_words(rest, len(wanted))
+            colon = re.match(r"\s*:?", rest[label_end:])
+            return match.start(), match.end() + label_end + (colon.end() if colon else 0)
+    return None
+
+
+def _end_of_words(text: str, collapsed_length: int) -> int:
+    """Where in ``text`` its whitespace-collapsed form reaches ``collapsed_length``."""
+    seen = 0
+    in_space = True
+    for index, char in enumerate(text):
+        if seen >= collapsed_length:
+            return index
+        if char.isspace():
+            if not in_space:
+                seen += 1
+            in_space = True
+        else:
+            seen += 1
+            in_space = False
+    return len(text)
+
+
 def _guideline_blocks(decisions: str) -> list[str]:
     """Split the older layout's decisions at each reviewer-guideline heading."""
     starts = [
@@ -177,6 +269,30 @@ def _guideline_blocks(decisions: str) -> list[str]:
     return [
         _TRAILING_NUMBERED_LINE.sub("", decisions[s:e]) for s, e in zip(starts, ends, strict=True)
     ]
+
+
+def _partly_authorized_start(section: str, since: int, label_end: int) -> int | None:
+    """Where a partly authorized item's label begins: at its original request, which may
+    lie two sentences before the decision line; None when the label is not one."""
+    window_start = max(since, label_end - 2000)
+    remaining = _last(_REMAINING_PORTION, section, window_start, label_end)
+    if remaining is None or _SENTENCE_END.search(section, remaining.end(), label_end):
+        return None
+    original = _last(_ORIGINAL_REQUEST, section, window_start, remaining.start())
+    if original is None:
+        return None
+    sentences = _SENTENCE_END.findall(section, original.end(), remaining.start())
+    if len(sentences) > 2:  # "X was the original request. Y was authorized by ... The"
+        return None
+    line_start = section.rfind("\n", 0, original.start()) + 1
+    return _wrapped_label_start(section, line_start)
+
+
+def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text, start, end):  # noqa: B007 (the last one is wanted)
+        pass
+    return found
 
 
 def _wrapped_label_start(section: str, line_start: int) -> int:

@@ -9,6 +9,10 @@ from determinations.parsing import ParsedLetter
 _LETTER_KEYS = (
     "layout",
     "case_number",
+    "date_assigned",
+    "decision_date",
+    "application_received_date",
+    "priority",
     "ur_denial_date",
     "date_of_injury",
     "patient_age",
@@ -17,7 +21,14 @@ _LETTER_KEYS = (
     "reviewer_specialties",
     "diagnoses",
 )
-_TEXT_KEYS = ("claims_administrator_guideline", "reviewer_guideline", "rationale", "label")
+_TEXT_KEYS = (
+    "claims_administrator_guideline",
+    "reviewer_guideline",
+    "rationale",
+    "label",
+    "original_request",
+    "authorized_portion",
+)
 
 
 def actual_values(letter: ParsedLetter, expected: dict) -> dict:
