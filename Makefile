@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=1 $(BIN)/python manage.py ingest sample_corpus
+	DJANGO_DEBUG=1 $(BIN)/python manage.py ingest sample_corpus/seeds sample_corpus/dwc-2017/*.pdf
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: test-sqlite test-postgres

@@ -11,6 +11,8 @@ from determinations.parsing.clean import KEEP_HYPHEN_AFTER
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "sample_corpus"
+SEED_LETTERS = SAMPLE_CORPUS / "seeds"  # the five seed letters, as text
+REAL_LETTERS = SAMPLE_CORPUS / "dwc-2017"  # 97 published letters, as the DWC's PDFs
 SEEDS_EXPECTED = ROOT / "tests" / "fixtures" / "seeds_expected"
 FIXTURE_LETTERS = ROOT / "tests" / "fixtures" / "letters"
 
@@ -19,7 +21,7 @@ def seed_cases() -> list[tuple[Path, dict]]:
     """(letter file, expected values) for each bundled seed letter."""
     return [
         (path, _expected(SEEDS_EXPECTED / f"{path.stem}.json"))
-        for path in sorted(SAMPLE_CORPUS.glob("*.txt"))
+        for path in sorted(SEED_LETTERS.glob("*.txt"))
     ]
 
 
@@ -107,7 +109,7 @@ NOISES = {
 def letter_variants(count: int, seed: int = 0) -> list[tuple[str, str]]:
     """``count`` distinct letters (name, text): the seeds with a header and varied facts."""
     rng = random.Random(seed)
-    seeds = [path.read_text(encoding="utf-8") for path in sorted(SAMPLE_CORPUS.glob("*.txt"))]
+    seeds = [path.read_text(encoding="utf-8") for path in sorted(SEED_LETTERS.glob("*.txt"))]
     variants = []
     for number in range(count):
         text = seeds[number % len(seeds)]

@@ -49,7 +49,7 @@ QUERIES = [
 @pytest.fixture
 def corpus(tmp_path):
     letters.write_variants(tmp_path, 30, seed=5)
-    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS, tmp_path])
+    ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS, tmp_path])
 
 
 def from_index(text: str) -> list[int]:
@@ -148,7 +148,7 @@ def test_bitmaps_built_on_connections_of_their_own_answer_what_the_index_answers
     tmp_path, monkeypatch
 ):
     letters.write_variants(tmp_path, 30, seed=5)
-    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS, tmp_path])
+    ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS, tmp_path])
     threads = set()
     if connection.vendor == "postgresql":  # its pairs of items and words, read ahead
         monkeypatch.setattr(postgres, "PAIRS_CHUNK", 7)  # many statements

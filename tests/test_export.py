@@ -31,7 +31,7 @@ SPEC_COLUMNS = (
 
 @pytest.fixture
 def corpus():
-    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS])
+    ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS])
 
 
 def content(response) -> str:
@@ -76,7 +76,7 @@ def test_exact_values_of_one_row(corpus, client):
     assert row == {
         "determination_id": norco.letter_id,
         "case_number": "",
-        "source_file": "sample_corpus/002_1d16f4ec2548c5a7.txt",
+        "source_file": "seeds/002_1d16f4ec2548c5a7.txt",
         "patient_age": 54,
         "patient_sex": "male",
         "date_of_injury": "2005-03-09",

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def corpus():
-    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS])
+    ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS])
 
 
 def stale_records() -> list[int]:

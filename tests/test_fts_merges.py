@@ -32,7 +32,7 @@ def _left_to_merge() -> bool:
 def test_merges_are_off_in_the_block_and_done_at_its_end():
     with fts_merges.merges_deferred(FTS, ITEMS):
         during = _settings()
-        ingest_paths([letters.SAMPLE_CORPUS], batch_size=1)  # a segment a letter
+        ingest_paths([letters.SEED_LETTERS], batch_size=1)  # a segment a letter
 
     assert during == {"automerge": 0, "crisismerge": 64}
     assert _settings() == {"automerge": 4, "crisismerge": 16}
@@ -47,7 +47,7 @@ def test_a_load_that_adds_little_is_tidied_not_merged_into_one_segment(tmp_path,
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "one.txt").write_bytes(
-        (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_bytes()
+        (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_bytes()
     )
 
     ingest_paths([extra])

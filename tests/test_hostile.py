@@ -29,7 +29,7 @@ HYPOTHESIS = settings(
 
 @pytest.fixture
 def corpus(django_db_blocker):
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
 
 
 def assert_safe(response) -> None:
@@ -70,7 +70,7 @@ def test_malformed_paths_are_404s(client, path):
 
 
 def test_a_script_stored_in_a_letter_is_escaped_everywhere(client, admin_client, tmp_path):
-    text = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text()
+    text = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_text()
     text = text.replace("Metaxalone 375 mg #60:", f"{SCRIPT} Metaxalone 375 mg #60:")
     text = text.replace("Decision rationale:", f"Decision rationale: {SCRIPT} alert", 1)
     (tmp_path / "hostile.txt").write_text(text)

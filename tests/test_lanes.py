@@ -92,7 +92,7 @@ def test_a_lane_s_error_is_raised_to_the_sender():
 
 
 def test_an_ingest_stores_each_letter_once_on_this_database_s_lanes(tmp_path, monkeypatch):
-    for path in letters.SAMPLE_CORPUS.iterdir():
+    for path in letters.SEED_LETTERS.iterdir():
         shutil.copy(path, tmp_path / path.name)
         shutil.copy(path, tmp_path / f"copy_{path.name}")  # the same letter in another batch
     writers = set()

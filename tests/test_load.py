@@ -15,7 +15,7 @@ from tests.realdb import manage
 
 @pytest.mark.slow
 def test_five_users_for_ten_seconds_get_no_errors(tmp_path, real_db):
-    ingest = manage(real_db, "ingest", str(letters.SAMPLE_CORPUS), str(letters.FIXTURE_LETTERS))
+    ingest = manage(real_db, "ingest", str(letters.SEED_LETTERS), str(letters.FIXTURE_LETTERS))
     assert ingest.wait(timeout=120) == 0
     figures_file = tmp_path / "load.json"
 

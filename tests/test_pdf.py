@@ -11,7 +11,7 @@ from determinations import pdf
 from determinations.parsing import parse_letter
 from tests import letters, pdfs
 
-SEED = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text(encoding="utf-8")
+SEED = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from tests import letters
 
 
 def _inputs(folder: Path) -> list[Source | Unreadable]:
-    for name in sorted(p.name for p in letters.SAMPLE_CORPUS.glob("*.txt"))[:4]:
-        (folder / name).write_bytes((letters.SAMPLE_CORPUS / name).read_bytes())
+    for name in sorted(p.name for p in letters.SEED_LETTERS.glob("*.txt"))[:4]:
+        (folder / name).write_bytes((letters.SEED_LETTERS / name).read_bytes())
     (folder / "empty.txt").write_bytes(b"")
     (folder / "notes.json").write_text("{}")
     return [*discover([folder]), Unreadable("gone.txt", "no such file or folder")]

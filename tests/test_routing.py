@@ -79,7 +79,7 @@ def test_replica_urls_become_aliases(monkeypatch):
 def test_pages_read_from_the_replica_and_writes_go_to_the_primary(client, admin_user):
     replica = connections["replica_test"]
     with CaptureQueriesContext(replica) as on_replica:
-        ingest_paths([letters.SAMPLE_CORPUS])
+        ingest_paths([letters.SEED_LETTERS])
     assert len(on_replica) == 0
 
     pages = [

@@ -24,7 +24,7 @@ EXPECTED_ITEMS = [(letter, item) for letter in EXPECTED for item in letter["item
 
 @pytest.fixture
 def corpus():
-    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS])
+    ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS])
 
 
 def labels(params: str) -> list[str]:
@@ -263,7 +263,7 @@ def test_bad_parameters_give_the_page_with_a_message(corpus, client, params, not
 
 
 def test_search_page_escapes_the_query_and_letter_text(client, tmp_path):
-    text = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text()
+    text = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_text()
     text = text.replace("Efficacy appears", "<script>alert('x')</script> Efficacy appears")
     (tmp_path / "hostile.txt").write_text(text)
     ingest_paths([tmp_path])

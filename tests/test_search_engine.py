@@ -68,7 +68,7 @@ parameters = st.lists(
 @pytest.fixture
 def corpus(tmp_path):
     letters.write_variants(tmp_path, 40, seed=3)
-    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS, tmp_path])
+    ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS, tmp_path])
 
 
 def _query_string(pairs: list[tuple[str, str]]) -> QueryDict:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def corpus():
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
 
 
 def test_healthz_answers_ok(client):
@@ -55,7 +55,7 @@ def test_letter_page_reads_the_letter_in_six_queries(client, corpus, django_asse
 
 
 def test_letter_text_is_escaped(client, tmp_path):
-    hostile = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text()
+    hostile = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_text()
     hostile = hostile.replace(
         "Metaxalone 375 mg #60:", "<script>alert(1)</script> Metaxalone 375 mg #60:"
     )

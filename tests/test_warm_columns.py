@@ -33,7 +33,7 @@ def post_worker_init():
 def fresh_process(monkeypatch):
     """No columns in memory, as in a worker that was just started."""
     monkeypatch.setattr(search_columns, "_cache", None)
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
 
 
 def test_warming_builds_every_derived_array_once(fresh_process):
@@ -73,7 +73,7 @@ def test_a_database_error_at_start_leaves_loading_to_the_first_request(fresh_pro
 def test_a_large_corpus_keeps_serving_its_columns_while_new_ones_load(monkeypatch, tmp_path):
     monkeypatch.setattr(search_columns, "_cache", None)
     monkeypatch.setattr(search_columns, "BACKGROUND_RELOAD_ITEMS", 1)
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
     first = search_columns.item_columns()  # none in memory: the request loads them
     loading, load = threading.Event(), search_columns.load_columns
     monkeypatch.setattr(search_columns, "load_columns", lambda v: loading.wait(60) and load(v))

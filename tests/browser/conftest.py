@@ -35,4 +35,4 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def corpus(transactional_db):
-    ingest_paths([letters.SAMPLE_CORPUS, letters.FIXTURE_LETTERS])
+    ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS])
