@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError
 
 from determinations import similarity
@@ -22,7 +23,7 @@ from determinations.lanes import writing_lanes
 from determinations.lexicon import Lexicon
 from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
-from determinations.reading import ReadLetter, Rejection, read_sources, use_lexicon
+from determinations.reading import ReadLetter, Rejection, read_sources, start_worker
 from determinations.search.backends import backend
 from determinations.search.common_words import refresh_common_words
 from determinations.sources import discover
@@ -98,7 +99,8 @@ def ingest_paths(
                 if progress:
                     progress(part.seen)
 
-    with backend().bulk_load(), _batch_reader(workers, curated_lexicon()) as read_all:
+    reader = _batch_reader(workers, curated_lexicon(), Path(settings.IMR_PDF_ROOT))
+    with backend().bulk_load(), reader as read_all:
         with writing_lanes() as lanes:
             for results in read_all(batches):
                 # Rows of the small tables are written here, outside any batch's transaction,
@@ -240,23 +242,26 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 @contextmanager
-def _batch_reader(workers: int, lexicon: Lexicon) -> Iterator[BatchReader]:
+def _batch_reader(workers: int, lexicon: Lexicon, pdf_root: Path) -> Iterator[BatchReader]:
     """Yield a function that reads batches of inputs, in worker processes when asked.
 
     With workers, the next batches are parsed while the caller stores the current one, so
     parsing and writing overlap instead of taking turns.
     """
     if workers <= 1:
-        use_lexicon(lexicon)
+        start_worker(lexicon, pdf_root)
         try:
             yield lambda batches: (_flat(_read_batch(map, batch)) for batch in batches)
         finally:
-            use_lexicon(None)
+            start_worker(None, None)
         return
     # spawn, not fork: a forked worker would share the parent's database connection.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=use_lexicon, initargs=(lexicon,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=start_worker,
+        initargs=(lexicon, pdf_root),
     ) as pool:
 
         def read_ahead(batches: Iterable[list]) -> Iterator[list[ReadLetter | Rejection]]:

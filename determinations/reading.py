@@ -7,15 +7,18 @@ import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from determinations import pdf
 from determinations.lexicon import Lexicon
 from determinations.parsing import ParsedLetter, decode, parse_letter
 from determinations.rationales.minhash import packed_band_keys, sketches
-from determinations.sources import Source, Unreadable
+from determinations.sources import Source, TooLarge, Unreadable
 
-# Letters are plain text (SPEC: "The documents"); a file without a suffix is tried too.
-LETTER_SUFFIXES = frozenset({".txt", ".text", ""})
+# Letters are plain text (SPEC: "The documents") or the DWC's PDFs; a file without a suffix
+# is tried too, and a file of any other name that starts as a PDF does.
+LETTER_SUFFIXES = frozenset({".txt", ".text", ".pdf", ""})
+TEXT, PDF = "text", "pdf"  # `Letter.SourceFormat`
 _IMR_MARKERS = re.compile(
     r"Independent\s+Medical\s+Review|\bIMR\b|MAXIMUS|MEDICAL\s+PROFESSIONAL\s+REVIEW"
     r"|Decision\s+rationale|\bC[MB]\d{2}-\d{7}\b",
@@ -27,6 +30,7 @@ _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 READ_AHEAD = 8  # threads reading the files of a chunk of inputs while it is parsed
 _lexicon: Lexicon | None = None  # None: the bundled lexicon
+_pdf_root: Path | None = None  # None: PDFs are read but not kept
 _reader: ThreadPoolExecutor | None = None
 
 
@@ -34,6 +38,20 @@ def use_lexicon(lexicon: Lexicon | None) -> None:
     """Parse with ``lexicon`` in this process (the bundled one plus names added by hand)."""
     global _lexicon
     _lexicon = lexicon
+
+
+def use_pdf_root(root: Path | None) -> None:
+    """Keep the original of each PDF letter read in this process under ``root``
+    (`pdf.keep_pdf`): here, before its batch is stored, so its bytes never travel to the
+    writer."""
+    global _pdf_root
+    _pdf_root = root
+
+
+def start_worker(lexicon: Lexicon | None, pdf_root: Path | None) -> None:
+    """Set up a process that reads letters: `use_lexicon` and `use_pdf_root`."""
+    use_lexicon(lexicon)
+    use_pdf_root(pdf_root)
 
 
 @dataclass
@@ -48,6 +66,7 @@ class ReadLetter:
     parsed: ParsedLetter
     band_keys: list[bytes] = field(default_factory=list)
     shingles: list[bytes] = field(default_factory=list)
+    source_format: str = TEXT  # PDF: ``text`` came from the PDF whose hash is content_hash
 
 
 @dataclass
@@ -91,10 +110,14 @@ def _loaded(source: Source | Unreadable) -> bytes | Rejection:
     if isinstance(source, Unreadable):
         return Rejection(source.name, source.reason)
     suffix = PurePosixPath(source.name).suffix.lower()
-    if suffix not in LETTER_SUFFIXES:
-        return Rejection(source.name, f"not a text file ({suffix}): letters are .txt files")
     try:
+        if suffix not in LETTER_SUFFIXES and not pdf.is_pdf(source.head(4)):
+            return Rejection(
+                source.name, f"not a letter file ({suffix}): letters are .txt or .pdf files"
+            )
         return source.read()
+    except TooLarge as error:
+        return Rejection(source.name, str(error))
     except (OSError, ValueError, KeyError, RuntimeError, zipfile.BadZipFile) as error:
         return Rejection(source.name, f"unreadable: {error}")
 
@@ -103,10 +126,16 @@ def _parsed(source: Source | Unreadable, data: bytes | Rejection) -> ReadLetter 
     if isinstance(data, Rejection):
         return data
     digest = content_hash(data)
-    reason, text = _check(data)
+    reason, text, source_format = _check(source.name, data)
     if reason:
         return Rejection(source.name, reason, digest)
-    return ReadLetter(source.name, digest, text, parse_letter(text, _lexicon))
+    if source_format == PDF and _pdf_root is not None:
+        try:
+            pdf.keep_pdf(_pdf_root, digest, data)
+        except OSError as error:  # stored without its PDF, the letter page would link nowhere
+            return Rejection(source.name, f"could not keep the PDF: {error}", digest)
+    parsed = parse_letter(text, _lexicon)
+    return ReadLetter(source.name, digest, text, parsed, source_format=source_format)
 
 
 def _sketched(results: list[ReadLetter | Rejection]) -> list[ReadLetter | Rejection]:
@@ -123,18 +152,27 @@ def _sketched(results: list[ReadLetter | Rejection]) -> list[ReadLetter | Reject
     return results
 
 
-def _check(data: bytes) -> tuple[str, str]:
-    """A reason to reject these bytes ('' when they are a letter), and the decoded text."""
+def _check(name: str, data: bytes) -> tuple[str, str, str]:
+    """A reason to reject these bytes ('' when they are a letter), their text, and whether
+    it came from a PDF or a text file."""
     if not data.strip():
-        return "empty file", ""
-    if data.startswith(b"%PDF"):
-        return "PDF file: extract its text first (for example with pdftotext)", ""
+        return "empty file", "", TEXT
+    if pdf.is_pdf(data):  # whatever the file's name
+        try:
+            text = pdf.extract_text(data)
+        except pdf.PdfRejected as error:
+            return str(error), "", PDF
+        return _not_a_letter(text), text, PDF
+    if name.lower().endswith(".pdf"):
+        return "not a PDF: named .pdf, but its bytes do not start with %PDF", "", TEXT
     text = decode(data)
     if "\x00" in text or _control_ratio(text) > 0.05:
-        return "binary file, not text", ""
-    if not _IMR_MARKERS.search(text):
-        return "not an IMR determination letter", ""
-    return "", text
+        return "binary file, not text", "", TEXT
+    return _not_a_letter(text), text, TEXT
+
+
+def _not_a_letter(text: str) -> str:
+    return "" if _IMR_MARKERS.search(text) else "not an IMR determination letter"
 
 
 def _control_ratio(text: str) -> float:

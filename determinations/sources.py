@@ -9,7 +9,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_LETTER_BYTES = 10 * 1024 * 1024  # the longest real letters are well under 100 kB
+# The longest real letters are well under 100 kB as text, and their PDFs (2 to 4 pages) under
+# 200 kB: a file ten megabytes long is not one letter.
+MAX_LETTER_BYTES = 10 * 1024 * 1024
+
+
+class TooLarge(ValueError):
+    """An input longer than `MAX_LETTER_BYTES`; ``str()`` says by how much."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            f"too large ({size / 1024 / 1024:.1f} MB): "
+            f"a letter file is at most {MAX_LETTER_BYTES // 1024 // 1024} MB"
+        )
 
 
 @dataclass(frozen=True)
@@ -23,19 +35,30 @@ class Source:
     def read(self) -> bytes:
         """The raw bytes of this input (raises OSError, zipfile.BadZipFile, ValueError)."""
         if not self.members:
-            if self.path.stat().st_size > MAX_LETTER_BYTES:
-                raise ValueError(f"larger than {MAX_LETTER_BYTES // 1024 // 1024} MB")
+            size = self.path.stat().st_size
+            if size > MAX_LETTER_BYTES:
+                raise TooLarge(size)
             return self.path.read_bytes()
-        data = b""
+        archive, info = self._member()
+        if info.file_size > MAX_LETTER_BYTES:
+            raise TooLarge(info.file_size)
+        return archive.read(info)
+
+    def head(self, size: int) -> bytes:
+        """The first ``size`` bytes of this input, however long it is (raises as `read`)."""
+        if not self.members:
+            with self.path.open("rb") as file:
+                return file.read(size)
+        archive, info = self._member()
+        with archive.open(info) as member:
+            return member.read(size)
+
+    def _member(self) -> tuple[zipfile.ZipFile, zipfile.ZipInfo]:
+        """The archive holding this member (nested archives opened in memory), and its entry."""
         archive = zipfile.ZipFile(self.path)
-        for depth, member in enumerate(self.members):
-            info = archive.getinfo(member)
-            if info.file_size > MAX_LETTER_BYTES and depth == len(self.members) - 1:
-                raise ValueError(f"larger than {MAX_LETTER_BYTES // 1024 // 1024} MB")
-            data = archive.read(member)
-            if depth < len(self.members) - 1:
-                archive = zipfile.ZipFile(io.BytesIO(data))
-        return data
+        for member in self.members[:-1]:
+            archive = zipfile.ZipFile(io.BytesIO(archive.read(member)))
+        return archive, archive.getinfo(self.members[-1])
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ ITEM_FIELDS = (
     "refills",
 )
 _LETTER_COLUMNS = (
-    "id", "content_hash", "source_file", "original_text", "parse_status", "ingested_at",
-    "parsed_at", *LETTER_FIELDS,
+    "id", "content_hash", "source_file", "source_format", "original_text", "parse_status",
+    "ingested_at", "parsed_at", *LETTER_FIELDS,
 )  # fmt: skip
 _ITEM_COLUMNS = tuple(DisputedItem._meta.get_field(name).attname for name in ITEM_FIELDS)
 WHOLE_ITEM = "*"  # a correction of this field means the item itself was added or kept by hand
@@ -147,7 +147,8 @@ def _letter_values(pk: int, read: ReadLetter, now) -> tuple:
     """A new letter as a row of `_LETTER_COLUMNS`."""
     parsed = read.parsed
     return (
-        pk, read.content_hash, read.source_file[:500], read.text, parsed.status, now, now,
+        pk, read.content_hash, read.source_file[:500], read.source_format, read.text,
+        parsed.status, now, now,
         *(getattr(parsed, name) for name in LETTER_FIELDS),
     )  # fmt: skip
 

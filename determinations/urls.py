@@ -10,6 +10,7 @@ app_name = "determinations"
 urlpatterns = [
     path("", replica(search.search_page), name="search"),
     path("determinations/<int:pk>/", replica(letters.letter_detail), name="letter_detail"),
+    path("determinations/<int:pk>/original.pdf", replica(letters.letter_pdf), name="letter_pdf"),
     path("items/<int:pk>/similar/", replica(letters.similar_to_item), name="similar_to_item"),
     path("compare/", replica(compare.compare_page), name="compare"),
     path("boilerplate/", replica(boilerplate.boilerplate_page), name="boilerplate"),

@@ -67,6 +67,14 @@ def search_index_emptied_after_transactional_tests(request, django_db_blocker):
         cursor.execute(f"DELETE FROM {table}")
 
 
+@pytest.fixture(autouse=True)
+def pdf_root(settings, tmp_path_factory):
+    """Ingests keep PDFs under the session's temporary folder, never under var/; a test that
+    looks at the folder itself sets its own `IMR_PDF_ROOT`."""
+    settings.IMR_PDF_ROOT = tmp_path_factory.getbasetemp() / "pdfs"
+    return settings.IMR_PDF_ROOT
+
+
 @pytest.fixture(scope="session")
 def lexicon():
     return default_lexicon()

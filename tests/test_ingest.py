@@ -124,12 +124,12 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_run_goes_on(tmp_path):
         "blank.txt": "empty file",
         "broken.zip": "unreadable archive: File is not a zip file",
         "empty.txt": "empty file",
-        "image.png": "not a text file (.png): letters are .txt files",
+        "image.png": "not a letter file (.png): letters are .txt or .pdf files",
         "image.txt": "binary file, not text",
         "missing.txt": "no such file or folder",
-        "notes.json": "not a text file (.json): letters are .txt files",
+        "notes.json": "not a letter file (.json): letters are .txt or .pdf files",
         "recipe.txt": "not an IMR determination letter",
-        "scan.txt": "PDF file: extract its text first (for example with pdftotext)",
+        "scan.txt": "truncated PDF: it does not end with %%EOF (an incomplete download?)",
     }
     assert report.new == 1
     assert RejectedSource.objects.count() == 9

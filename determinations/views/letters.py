@@ -1,15 +1,20 @@
-"""`/determinations/<id>/`: one letter, its disputed items and its original text; and
+"""`/determinations/<id>/`: one letter, its disputed items and its original text;
+`/determinations/<id>/original.pdf`: the PDF it was ingested from; and
 `/items/<id>/similar/`: the rationales of other letters most like one item's."""
 
 from __future__ import annotations
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from determinations.compare import Tray, similar_links, tray_context, tray_query
 from determinations.models import DisputedItem, Letter
+from determinations.pdf import kept_pdf_path
 from determinations.search.highlight import highlight_words
 from determinations.search.query import parse_query
 from determinations.similarity import MIN_SIMILARITY
@@ -50,6 +55,26 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **tray_context(tray, request.GET, items, anchor="item"),
     }
     return render(request, "determinations/letter_detail.html", context)
+
+
+# Chromium shows a PDF in a plugin that the PDF response's own policy must allow
+# (object-src); the site's pages keep object-src 'none'.
+@csp_replace({"object-src": [SELF]})
+def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The original PDF of letter ``pk``, shown in the browser (404 for a text letter, or
+    when the file is not kept under `IMR_PDF_ROOT`)."""
+    letter = get_object_or_404(
+        Letter.objects.only("case_number", "content_hash"),
+        pk=pk,
+        source_format=Letter.SourceFormat.PDF,
+    )
+    try:
+        original = kept_pdf_path(settings.IMR_PDF_ROOT, letter.content_hash).open("rb")
+    except FileNotFoundError:
+        raise Http404("The original PDF of this letter is not kept here.") from None
+    return FileResponse(
+        original, content_type="application/pdf", filename=f"{letter.case_number or pk}.pdf"
+    )
 
 
 def similar_to_item(request: HttpRequest, pk: int) -> HttpResponse:

@@ -158,6 +158,9 @@ STORAGES = {
 IMR_EXPORT_MAX_ROWS_ANONYMOUS = int(os.environ.get("IMR_EXPORT_MAX_ROWS_ANONYMOUS", "100000"))
 # Insights show no rate for a group of fewer items than this (small groups mislead).
 IMR_INSIGHTS_MIN_GROUP = int(os.environ.get("IMR_INSIGHTS_MIN_GROUP", "10"))
+# The original PDF of each letter ingested from one, as <root>/<hash[:2]>/<hash>.pdf: on
+# disk, not in the database, so backups, vacuum and replicas stay lean (docs/ingest.md).
+IMR_PDF_ROOT = Path(os.environ.get("IMR_PDF_ROOT", VAR_DIR / "pdfs"))
 
 # No script but our own files, nothing from another origin; the admin needs inline styles.
 CONTENT_SECURITY_POLICY = {
