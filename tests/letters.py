@@ -14,7 +14,9 @@ SAMPLE_CORPUS = ROOT / "sample_corpus"
 SEED_LETTERS = SAMPLE_CORPUS / "seeds"  # the five seed letters, as text
 REAL_LETTERS = SAMPLE_CORPUS / "dwc-2017"  # 97 published letters, as the DWC's PDFs
 SEEDS_EXPECTED = ROOT / "tests" / "fixtures" / "seeds_expected"
-FIXTURE_LETTERS = ROOT / "tests" / "fixtures" / "letters"
+FIXTURE_LETTERS = ROOT / "tests" / "fixtures" / "letters"  # also the search tests' corpus
+# Parser fixtures of the published layouts, kept out of the search tests' corpus.
+LAYOUT_LETTERS = ROOT / "tests" / "fixtures" / "layout_letters"
 
 
 def seed_cases() -> list[tuple[Path, dict]]:
@@ -29,7 +31,8 @@ def fixture_cases() -> list[tuple[Path, dict]]:
     """(letter file, expected values) for each hand-written test letter."""
     return [
         (path, _expected(path.with_suffix(".json")))
-        for path in sorted(FIXTURE_LETTERS.glob("*.txt"))
+        for folder in (FIXTURE_LETTERS, LAYOUT_LETTERS)
+        for path in sorted(folder.glob("*.txt"))
     ]
 
 
