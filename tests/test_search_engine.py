@@ -6,14 +6,19 @@ combinations the page's total, result order and every facet count must agree wit
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import numpy as np
 import pytest
 from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from determinations.ingest import ingest_paths
+from determinations.models import CorpusVersion, Letter
 from determinations.search import forget_recent_matches, ordered_items, search
 from determinations.search.common_words import refresh_common_words
 from determinations.search.facets import AGE_BANDS
@@ -31,7 +36,17 @@ PATHS = {
     "state": "letter__reviewer_states__code",
     "guideline": "guideline_source",
     "sex": "letter__patient_sex",
+    "priority": "letter__priority",
 }
+YEAR_PATHS = {
+    "injury_year": "letter__date_of_injury",
+    "ur_year": "letter__ur_denial_date",
+    "decision_year": "letter__decision_date",
+}
+# Case numbers of the first generated letters (`letters.letter_variants`, as the corpus has).
+CASES = [
+    re.search(r"C[MB]\d{2}-\d{7}", text).group(0) for _, text in letters.letter_variants(3, seed=3)
+]
 VALUES = {
     "decision": ["upheld", "overturned"],
     "medication": ["cyclobenzaprine", "tizanidine", "hydrocodone/acetaminophen", "celecoxib"],
@@ -41,6 +56,7 @@ VALUES = {
     "state": ["CA", "TX", "NV", "NJ"],
     "guideline": ["mtus", "odg", "acoem", "none"],
     "sex": ["female", "male"],
+    "priority": ["standard", "expedited"],
     "q": [
         "pain",
         "muscle relaxant",
@@ -48,6 +64,13 @@ VALUES = {
         "therapy OR injection",
         "-opioid",
         "Flexeril",
+        CASES[0],
+        CASES[1].lower(),
+        f"{CASES[0]} {CASES[1]}",
+        f"{CASES[2]} pain",
+        f"muscle relaxant -{CASES[0]}",
+        f"-{CASES[1]}",
+        "CM99-9999999",
     ],
     "age_min": ["30", "50"],
     "age_max": ["45", "60"],
@@ -55,6 +78,8 @@ VALUES = {
     "injury_year_max": ["2009", "2013"],
     "ur_year_min": ["2014"],
     "ur_year_max": ["2015"],
+    "decision_year_min": ["2015", "2016"],
+    "decision_year_max": ["2016", "2017"],
     "sort": ["relevance", "newest", "oldest"],
 }
 parameters = st.lists(
@@ -69,6 +94,15 @@ parameters = st.lists(
 def corpus(tmp_path):
     letters.write_variants(tmp_path, 40, seed=3)
     ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS, tmp_path])
+    # Decision dates and priorities of every kind, undated and unstated among them, whatever
+    # the letters' headers say.
+    for pk in Letter.objects.values_list("pk", flat=True):
+        Letter.objects.filter(pk=pk).update(
+            decision_date=None if pk % 5 == 0 else date(2014 + pk % 4, 1 + pk % 12, 1 + pk % 28),
+            priority=["", "standard", "expedited"][pk % 3],
+        )
+    CorpusVersion.bump()
+    assert Letter.objects.filter(case_number__in=CASES).count() == len(CASES)
 
 
 def _query_string(pairs: list[tuple[str, str]]) -> QueryDict:
@@ -128,6 +162,9 @@ def _assert_page_agrees_with_sql(pairs: list[tuple[str, str]]) -> None:
         expected = {row[PATHS[facet.name]]: row["n"] for row in rows}
         shown = {v.value: v.count for v in facet.values if v.count}
         assert shown == expected, facet.name
+    for facet in page.ranges:
+        if facet.name in YEAR_PATHS:
+            _assert_years_agree_with_sql(filters, facet)
     ages = filters.filtered(skip=frozenset({"age_min", "age_max"}))
     age_facet = next(facet for facet in page.ranges if facet.name == "age")
     for (label, low, high), value in zip(AGE_BANDS, age_facet.values, strict=True):
@@ -135,6 +172,20 @@ def _assert_page_agrees_with_sql(pairs: list[tuple[str, str]]) -> None:
         band = band.filter(letter__patient_age__gte=low) if low is not None else band
         band = band.filter(letter__patient_age__lte=high) if high is not None else band
         assert value.count == band.count(), label
+
+
+def _assert_years_agree_with_sql(filters: ItemFilter, facet) -> None:
+    path = YEAR_PATHS[facet.name]
+    rows = (
+        filters.filtered(skip=frozenset({f"{facet.name}_min", f"{facet.name}_max"}))
+        .exclude(**{f"{path}__isnull": True})
+        .order_by()
+        .values(year=ExtractYear(path))
+        .annotate(n=Count("id"))
+    )
+    assert {v.value: v.count for v in facet.values} == {
+        str(row["year"]): row["n"] for row in rows
+    }, facet.name
 
 
 def test_ids_and_ranks_from_the_database_in_any_order():

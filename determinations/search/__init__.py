@@ -12,7 +12,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 
-from determinations.models import DisputedItem
+from determinations.models import DisputedItem, Letter
 from determinations.search import backends, common_words
 from determinations.search.backends import ascending, backend, ranks_of
 from determinations.search.columns import ItemColumns, item_columns
@@ -85,6 +85,7 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
         )
     if params.get("q", "").strip() and query.is_empty:
         notices.append("The search text has only common words or punctuation: showing all items.")
+    notices += _unknown_case_numbers(query)
     return SearchPage(
         filters=filters,
         query=query,
@@ -122,11 +123,30 @@ def text_matches(query: SearchQuery, columns: ItemColumns, rank: bool) -> TextMa
     """
     if query.is_empty:
         return None
-    key = (columns.version, query.to_websearch(), rank)
+    key = (
+        columns.version,
+        query.to_websearch(),
+        tuple(query.case_numbers),
+        tuple(query.excluded_case_numbers),
+        rank,
+    )
     with _recent_lock:
         if key in _recent_matches:
             _recent_matches.move_to_end(key)
             return _recent_matches[key]
+    if query.has_case_numbers:
+        found = _within_letters(query, columns, rank)
+    else:
+        found = _words_matched(query, columns, rank)
+    with _recent_lock:
+        _recent_matches[key] = found
+        while len(_recent_matches) > RECENT_QUERIES:
+            _recent_matches.popitem(last=False)
+    return found
+
+
+def _words_matched(query: SearchQuery, columns: ItemColumns, rank: bool) -> TextMatches:
+    """The items the query's words match, from the bitmaps of common words or the index."""
     ids = common_words.matched_ids(query, columns)
     if ids is None:
         ids, ranks = backend().ranked_ids(query, rank=rank)
@@ -137,12 +157,44 @@ def text_matches(query: SearchQuery, columns: ItemColumns, rank: bool) -> TextMa
     if not ascending(ids):  # the databases send them in order; sort only if not
         order = np.argsort(ids, kind="stable")
         ids, ranks = ids[order], ranks[order]
-    found = TextMatches(ids, ranks)
-    with _recent_lock:
-        _recent_matches[key] = found
-        while len(_recent_matches) > RECENT_QUERIES:
-            _recent_matches.popitem(last=False)
-    return found
+    return TextMatches(ids, ranks)
+
+
+def _within_letters(query: SearchQuery, columns: ItemColumns, rank: bool) -> TextMatches:
+    """The items of the query's case numbers' letters (any of them; every item when it only
+    excludes some) that its words match, the few left ranked by those words alone (the
+    same as `ItemFilter.filter_text` in SQL)."""
+    if query.case_numbers:
+        ids = case_items(query.case_numbers)
+    else:
+        ids = columns.ids
+    if query.excluded_case_numbers:
+        ids = np.setdiff1d(ids, case_items(query.excluded_case_numbers), assume_unique=True)
+    if not query.has_text:
+        return TextMatches(ids, np.zeros(len(ids)))
+    if not query.case_numbers:  # only exclusions: the words' own matches and ranks, less some
+        words = _words_matched(query, columns, rank)
+        kept = np.isin(words.ids, ids, assume_unique=True)
+        return TextMatches(words.ids[kept], words.ranks[kept])
+    ids = np.intersect1d(ids, _words_matched(query, columns, rank=False).ids, assume_unique=True)
+    newest = ids[-backends.RANK_LIMIT :].tolist() if rank and query.groups else []
+    return TextMatches(ids, ranks_of(ids, backend().rank_items(newest, query)))
+
+
+def case_items(case_numbers: list[str]) -> np.ndarray:
+    """The ids of the items of the letters with these case numbers, ascending."""
+    items = DisputedItem.objects.filter(letter__case_number__in=case_numbers)
+    return np.array(items.order_by("id").values_list("id", flat=True), dtype=np.int64)
+
+
+def _unknown_case_numbers(query: SearchQuery) -> list[str]:
+    """A notice naming the case numbers of the query that no letter has."""
+    if not query.case_numbers:
+        return []
+    letters = Letter.objects.filter(case_number__in=query.case_numbers)
+    known = set(letters.values_list("case_number", flat=True))
+    unknown = [number for number in query.case_numbers if number not in known]
+    return [f"No letter has the case number {', '.join(unknown)}."] if unknown else []
 
 
 def forget_recent_matches() -> None:

@@ -30,6 +30,7 @@ DECISIONS = ["", *DisputedItem.Decision.values]
 CATEGORIES = ["", *DisputedItem.Category.values]
 GUIDELINES = ["", *DisputedItem.GuidelineSource.values]
 SEXES = ["", "female", "male"]
+PRIORITIES = ["", *(value for value in Letter.Priority.values if value)]
 
 
 @dataclass
@@ -46,9 +47,11 @@ class ItemColumns:
     medication: np.ndarray  # Medication id, 0 for none
     drug_class: np.ndarray
     sex: np.ndarray
+    priority: np.ndarray  # code in PRIORITIES, 0 when not stated
     age: np.ndarray  # -1 when not stated
     injury_year: np.ndarray  # 0 when unknown
     ur_year: np.ndarray
+    decision_year: np.ndarray
     ur_day: np.ndarray  # proleptic ordinal of the UR denial date, 0 when unknown
     states: dict[str, np.ndarray] = field(default_factory=dict)  # code -> item rows
     specialties: dict[str, np.ndarray] = field(default_factory=dict)
@@ -209,11 +212,11 @@ def load_columns(version: str) -> ItemColumns:
     here reads one covering index (`letter_search_columns`, `item_search_columns`).
     """
     items = _read_numbers(_ITEMS_SQL, 8)
-    letters, dates = _read_numbers(_LETTERS_SQL, 3, dates=2)
+    letters, dates = _read_numbers(_LETTERS_SQL, 4, dates=3)
     letter_ids = items[1]
     # each item's row in the letters' arrays (both in id order)
     of_letter = np.clip(np.searchsorted(letters[0], letter_ids), 0, max(len(letters[0]) - 1, 0))
-    injury, denial = dates[:, of_letter] if len(letters[0]) else dates
+    injury, denial, decided = dates[:, of_letter] if len(letters[0]) else dates
     columns = ItemColumns(
         version=version,
         ids=items[0],
@@ -225,9 +228,11 @@ def load_columns(version: str) -> ItemColumns:
         medication=items[6],
         drug_class=items[7],
         sex=letters[1][of_letter].astype(np.int8),
+        priority=letters[3][of_letter].astype(np.int8),
         age=letters[2][of_letter].astype(np.int16),
         injury_year=_years(injury),
         ur_year=_years(denial),
+        decision_year=_years(decided),
         ur_day=np.where(np.isnat(denial), 0, (denial - _DAY_ZERO).astype(np.int64)).astype(
             np.int32
         ),
@@ -263,7 +268,9 @@ _ITEMS_SQL = (
 )
 _LETTERS_SQL = (
     f"SELECT id, {_code('patient_sex', SEXES)}, COALESCE(patient_age, -1), "
-    "COALESCE(CAST(date_of_injury AS TEXT), 'NaT'), COALESCE(CAST(ur_denial_date AS TEXT), 'NaT') "
+    f"{_code('priority', PRIORITIES)}, "
+    "COALESCE(CAST(date_of_injury AS TEXT), 'NaT'), COALESCE(CAST(ur_denial_date AS TEXT), 'NaT'), "
+    "COALESCE(CAST(decision_date AS TEXT), 'NaT') "
     f"FROM {Letter._meta.db_table} ORDER BY id"
 )
 

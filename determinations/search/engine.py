@@ -16,6 +16,7 @@ from determinations.search.columns import (
     CATEGORIES,
     DECISIONS,
     GUIDELINES,
+    PRIORITIES,
     SEXES,
     ItemColumns,
     selected,
@@ -32,15 +33,19 @@ GROUPS = {
     "state": ("state",),
     "guideline": ("guideline",),
     "sex": ("sex",),
+    "priority": ("priority",),
     "age": ("age_min", "age_max"),
     "injury_year": ("injury_year_min", "injury_year_max"),
     "ur_year": ("ur_year_min", "ur_year_max"),
+    "decision_year": ("decision_year_min", "decision_year_max"),
 }
+YEARS = ("injury_year", "ur_year", "decision_year")  # year columns, 0 when unknown
 _CODED = {
     "decision": ("decision", DECISIONS),
     "category": ("category", CATEGORIES),
     "guideline": ("guideline", GUIDELINES),
     "sex": ("sex", SEXES),
+    "priority": ("priority", PRIORITIES),
 }
 
 
@@ -160,7 +165,7 @@ class Evaluation:
         low, high = values
         if low is None and high is None:
             return None
-        column = {"age": c.age, "injury_year": c.injury_year, "ur_year": c.ur_year}[group]
+        column = getattr(c, group)
         known = column >= 0 if group == "age" else column > 0
         if low is not None:
             known &= column >= low
@@ -182,7 +187,7 @@ def value_counts(columns: ItemColumns, group: str, mask: np.ndarray | None) -> d
     elif group in ("medication", "drug_class"):
         column = c.medication if group == "medication" else c.drug_class
         names = c.medication_names if group == "medication" else c.drug_class_names
-    elif group in ("injury_year", "ur_year"):
+    elif group in YEARS:
         column, names = getattr(c, group), None
     else:
         raise KeyError(group)

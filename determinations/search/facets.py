@@ -10,7 +10,7 @@ from django.http import QueryDict
 
 from determinations.models import DisputedItem
 from determinations.search.engine import Evaluation
-from determinations.search.filters import SEX_CHOICES, ItemFilter
+from determinations.search.filters import PRIORITY_CHOICES, SEX_CHOICES, ItemFilter
 from determinations.search.urls import with_value_toggled, with_values
 
 SHOWN = 8  # values shown before "more"
@@ -25,12 +25,14 @@ VALUE_FACETS = [
     ("state", "Licensure state"),
     ("guideline", "Guideline"),
     ("sex", "Patient sex"),
+    ("priority", "Priority"),
 ]
 LABELS = {
     "decision": dict(DisputedItem.Decision.choices),
     "category": dict(DisputedItem.Category.choices),
     "guideline": dict(DisputedItem.GuidelineSource.choices),
     "sex": dict(SEX_CHOICES),
+    "priority": dict(PRIORITY_CHOICES),
 }
 AGE_BANDS = [
     ("under 30", None, 29),
@@ -39,7 +41,11 @@ AGE_BANDS = [
     ("50-59", 50, 59),
     ("60 and over", 60, None),
 ]
-YEAR_FACETS = [("injury_year", "Year of injury"), ("ur_year", "Year of UR denial")]
+YEAR_FACETS = [
+    ("injury_year", "Year of injury"),
+    ("ur_year", "Year of UR denial"),
+    ("decision_year", "Year of decision"),
+]
 
 
 @dataclass
@@ -61,6 +67,9 @@ class Facet:
     name: str
     heading: str
     values: list[FacetValue] = field(default_factory=list)
+    # A range facet's own inputs: (parameter, its current value) for "from" and "to".
+    low: tuple[str, str] = ("", "")
+    high: tuple[str, str] = ("", "")
 
     @property
     def shown(self) -> list[FacetValue]:
@@ -96,7 +105,8 @@ def value_facets(filters: ItemFilter, evaluation: Evaluation, params: QueryDict)
 
 
 def range_facets(evaluation: Evaluation, params: QueryDict) -> list[Facet]:
-    """Age bands, injury years and UR denial years, each a link that sets its range."""
+    """Age bands, injury years, UR denial years and decision years, each a link that sets
+    its range."""
     return [_age_facet(evaluation, params)] + [
         _year_facet(evaluation, params, name, heading) for name, heading in YEAR_FACETS
     ]
@@ -124,4 +134,4 @@ def _year_facet(evaluation: Evaluation, params: QueryDict, name: str, heading: s
         bound = None if chosen else year
         url = partial(with_values, params, **{low: bound, high: bound})
         values.append(FacetValue(year, year, count, chosen, url))
-    return Facet(name, heading, values)
+    return Facet(name, heading, values, (low, current[0] or ""), (high, current[1] or ""))

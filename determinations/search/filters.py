@@ -26,6 +26,7 @@ from determinations.search.query import MAX_QUERY_LENGTH, parse_query
 
 SORTS = [("relevance", "Relevance"), ("newest", "Newest UR denial"), ("oldest", "Oldest UR denial")]
 SEX_CHOICES = [("female", "Female"), ("male", "Male")]
+PRIORITY_CHOICES = [(value, label) for value, label in Letter.Priority.choices if value]
 MULTI_VALUE_FACETS = (
     "decision",
     "medication",
@@ -35,6 +36,7 @@ MULTI_VALUE_FACETS = (
     "state",
     "guideline",
     "sex",
+    "priority",
 )
 
 
@@ -86,6 +88,9 @@ class ItemFilter(django_filters.FilterSet):
     sex = django_filters.MultipleChoiceFilter(
         field_name="letter__patient_sex", choices=SEX_CHOICES, distinct=False, label="Patient sex"
     )
+    priority = django_filters.MultipleChoiceFilter(
+        field_name="letter__priority", choices=PRIORITY_CHOICES, distinct=False, label="Priority"
+    )
     age_min = IntegerFilter(
         label="Minimum age",
         field_name="letter__patient_age",
@@ -112,6 +117,12 @@ class ItemFilter(django_filters.FilterSet):
     ur_year_max = IntegerFilter(
         label="UR denial year to", method="filter_ur_year", min_value=1900, max_value=2100
     )
+    decision_year_min = IntegerFilter(
+        label="Decision year from", method="filter_decision_year", min_value=1900, max_value=2100
+    )
+    decision_year_max = IntegerFilter(
+        label="Decision year to", method="filter_decision_year", min_value=1900, max_value=2100
+    )
     sort = django_filters.ChoiceFilter(choices=SORTS, method="keep", label="Sort by")
 
     class Meta:
@@ -134,7 +145,11 @@ class ItemFilter(django_filters.FilterSet):
 
     def filter_text(self, items: QuerySet, name: str, value: str) -> QuerySet:
         query = parse_query(value)
-        return items if query.is_empty else backend().matching(items, query)
+        if query.case_numbers:
+            items = items.filter(letter__case_number__in=query.case_numbers)
+        if query.excluded_case_numbers:
+            items = items.exclude(letter__case_number__in=query.excluded_case_numbers)
+        return backend().matching(items, query) if query.has_text else items
 
     def filter_specialty(self, items: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value:
@@ -153,6 +168,9 @@ class ItemFilter(django_filters.FilterSet):
 
     def filter_ur_year(self, items: QuerySet, name: str, value: int) -> QuerySet:
         return _year_range(items, "letter__ur_denial_date", name, value)
+
+    def filter_decision_year(self, items: QuerySet, name: str, value: int) -> QuerySet:
+        return _year_range(items, "letter__decision_date", name, value)
 
     def keep(self, items: QuerySet, name: str, value: str) -> QuerySet:
         return items  # `sort` is validated here and applied by `search.ordered_items`

@@ -1,8 +1,15 @@
-"""Web-search query syntax (SPEC: `q`): words, "quoted phrases", OR, -excluded. Plain Python.
+"""Web-search query syntax (SPEC: `q`): words, "quoted phrases", OR, -excluded, and case
+numbers. Plain Python.
 
 The parsed query is translated for each database by its backend, so both read a query the
 same way: stop words are dropped here (PostgreSQL's English configuration would drop them,
 SQLite FTS5 would not), and a query of only stop words or punctuation is empty, not an error.
+
+A case number (`CM16-0213037`, SPEC: "a case number in `q` finds its letter first") is not a
+word of the text: both full-text tokenizers split it at the hyphen, and its digits would match
+other numbers. It is taken out of the words and matched against the letter's case number
+exactly: the query then searches within that letter (any of several case numbers), and
+`-CM16-0213037` leaves that letter out.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ STOP_WORDS = frozenset(
 )
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[\w]+(?:[-/.'][\w]+)*")
+# As the parser reads them (`parsing/__init__.py`); a query may spell them in lower case.
+CASE_NUMBER = re.compile(r"C[MB]\d{2}-\d{7}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,10 +57,22 @@ class SearchQuery:
 
     groups: list[list[Term]] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
+    # Letters by case number (upper case): the items of any of them; none of the excluded.
+    case_numbers: list[str] = field(default_factory=list)
+    excluded_case_numbers: list[str] = field(default_factory=list)
+
+    @property
+    def has_text(self) -> bool:
+        """Whether the full-text index has anything to match (case numbers aside)."""
+        return bool(self.groups or self.excluded)
+
+    @property
+    def has_case_numbers(self) -> bool:
+        return bool(self.case_numbers or self.excluded_case_numbers)
 
     @property
     def is_empty(self) -> bool:
-        return not self.groups and not self.excluded
+        return not self.has_text and not self.has_case_numbers
 
     def words(self) -> list[str]:
         """Every word the query looks for (for highlighting), excluded ones left out."""
@@ -75,7 +96,14 @@ def parse_query(text: str) -> SearchQuery:
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
-        term = _term(phrase if phrase is not None else bare, is_phrase=phrase is not None)
+        token = phrase if phrase is not None else bare
+        if case_number := _case_number(token):
+            found = query.excluded_case_numbers if negated else query.case_numbers
+            if case_number not in found:
+                found.append(case_number)
+            join_next = False  # "x OR CM16-0213037": the letter narrows, it is no alternative
+            continue
+        term = _term(token, is_phrase=phrase is not None)
         if term is None:
             continue
         if negated:
@@ -86,6 +114,14 @@ def parse_query(text: str) -> SearchQuery:
             query.groups.append([term])
         join_next = False
     return query
+
+
+def _case_number(text: str) -> str:
+    """The case number a token is (surrounding punctuation or quotes aside), else ""."""
+    words = _WORD.findall(text)
+    if len(words) == 1 and CASE_NUMBER.fullmatch(words[0]):
+        return words[0].upper()
+    return ""
 
 
 def _term(text: str, is_phrase: bool) -> Term | None:
