@@ -100,7 +100,8 @@ def insights(params: QueryDict) -> Insights:
         counter.coded("guideline", "By guideline source", columns.guideline,
                       dict(enumerate(GUIDELINES)), labels=_choices(filters, "guideline")),
         counter.age_bands(cleaned.get("age_min"), cleaned.get("age_max")),
-        counter.injury_years(),
+        counter.years("injury_year", "By year of injury", columns.injury_year),
+        counter.years("decision_year", "By year of decision", columns.decision_year),
     ]  # fmt: skip
     return Insights(filters, counter.overall(), breakdowns, counter.min_items)
 
@@ -160,15 +161,17 @@ class _Counter:
             groups.append(self._group(label, (age >= low) & (age <= high), url))
         return Breakdown("age", "By patient age", [g for g in groups if g.items])
 
-    def injury_years(self) -> Breakdown:
-        items, upheld, overturned = self._counts_by_value(self.columns.injury_year)
+    def years(self, name: str, heading: str, column: np.ndarray) -> Breakdown:
+        """Groups by a year column (0: unknown, left out), oldest first; each links to the
+        search with that year as its range (`<name>_min`, `<name>_max`)."""
+        items, upheld, overturned = self._counts_by_value(column)
         groups = [
             self._counted(str(year), items[year], upheld[year], overturned[year],
-                          self._url(injury_year_min=year, injury_year_max=year))
+                          self._url(**{f"{name}_min": year, f"{name}_max": year}))
             for year in np.flatnonzero(items).tolist()
             if year
         ]  # fmt: skip
-        return Breakdown("injury_year", "By year of injury", groups)
+        return Breakdown(name, heading, groups)
 
     def _counts_by_value(self, column: np.ndarray):
         """Items, upheld and overturned per value of a small non-negative integer column."""
