@@ -18,6 +18,8 @@ COLUMNS = [
     "item_id", "item_label", "treatment", "medication", "drug_class", "category", "strength",
     "quantity", "refills", "decision", "guideline_source", "claims_administrator_guideline",
     "reviewer_guideline", "rationale", "parse_status",
+    # after the first wave (SPEC: Export columns, "After these columns")
+    "decision_date", "date_assigned", "priority", "original_request", "authorized_portion",
 ]  # fmt: skip
 CHUNK = 2000
 

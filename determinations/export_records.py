@@ -55,6 +55,23 @@ def write_records(letter_ids: Iterable[int], replace: bool = True) -> None:
             )
 
 
+def write_missing_records() -> int:
+    """Write the records of every letter that has an item without one; the number of letters.
+
+    Run after the migrations (`signals.py`): a migration that changes the export's columns
+    deletes the stored records, as it cannot format them itself (a migration must not run
+    this module, which formats the current columns, on an older schema).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT i.letter_id FROM {table('item')} i WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table('record')} r WHERE r.item_id = i.id) ORDER BY i.letter_id"
+        )
+        letter_ids = [row[0] for row in cursor.fetchall()]
+    write_records(letter_ids)
+    return len(letter_ids)
+
+
 def stored_records(item_ids: list[int], fmt: str) -> dict[int, str]:
     """The stored records of ``fmt`` (csv; json and jsonl share the JSON object) of these
     items, by item id; an item without one is left out."""

@@ -120,7 +120,8 @@ def _formatting_sql(dialect: dict, by: str) -> str:
 
 
 def _columns(dialect: dict) -> list[tuple[str, str, str]]:
-    """(export column, kind, SQL expression) in SPEC order; kinds: number, text, date, list."""
+    """(export column, kind, SQL expression) in SPEC order; kinds: number, text, nullable
+    (text that is null when empty), date, list."""
     t = _tables()
     states = (
         f"SELECT s.code AS v, s.code AS o FROM {t['states']} ls "
@@ -161,6 +162,11 @@ def _columns(dialect: dict) -> list[tuple[str, str, str]]:
         ("reviewer_guideline", "text", "i.reviewer_guideline"),
         ("rationale", "text", "i.rationale"),
         ("parse_status", "text", "l.parse_status"),
+        ("decision_date", "date", dialect["date"].format("l.decision_date")),
+        ("date_assigned", "date", dialect["date"].format("l.date_assigned")),
+        ("priority", "nullable", "NULLIF(l.priority, '')"),
+        ("original_request", "text", "i.original_request"),
+        ("authorized_portion", "text", "i.authorized_portion"),
     ]  # fmt: skip
 
 

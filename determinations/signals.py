@@ -1,11 +1,20 @@
 """Keep search structures and export records in step when data changes outside the ingest
 service."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.dispatch import receiver
 
 from determinations import similarity
-from determinations.export_records import write_records
+from determinations.export_records import write_missing_records, write_records
 from determinations.models import (
     CorpusVersion,
     DisputedItem,
@@ -79,3 +88,18 @@ def _letters_showing(instance) -> set[int]:
         items = DisputedItem.objects.filter(**{field: instance}).order_by()
         return set(items.values_list("letter_id", flat=True))
     return set(instance.letters.values_list("pk", flat=True))
+
+
+@receiver(post_migrate)
+def write_missing_export_records(sender, using: str, plan=None, **kwargs) -> None:
+    """After `migrate` has applied migrations, write the export records a migration deleted
+    (0018: the export gained columns), in the current format.
+
+    Only once the database is fully migrated: the formatting reads every exported column.
+    """
+    if sender.name != "determinations" or using != DEFAULT_DB_ALIAS or not plan:
+        return
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return  # migrated to an earlier state on purpose
+    write_missing_records()

@@ -25,7 +25,8 @@ SPEC_COLUMNS = (
     "determination_id, case_number, source_file, patient_age, patient_sex, date_of_injury, "
     "ur_denial_date, reviewer_states, reviewer_specialties, diagnoses, item_id, item_label, "
     "treatment, medication, drug_class, category, strength, quantity, refills, decision, "
-    "guideline_source, claims_administrator_guideline, reviewer_guideline, rationale, parse_status"
+    "guideline_source, claims_administrator_guideline, reviewer_guideline, rationale, parse_status, "
+    "decision_date, date_assigned, priority, original_request, authorized_portion"
 ).split(", ")
 
 
@@ -109,6 +110,11 @@ def test_exact_values_of_one_row(corpus, client):
         "reviewer_guideline": "Decision based on MTUS Chronic Pain Treatment Guidelines Opioids Page(s): 74.",
         "rationale": norco.rationale,
         "parse_status": "ok",
+        "decision_date": None,
+        "date_assigned": None,
+        "priority": None,
+        "original_request": "",
+        "authorized_portion": "",
     }
 
 

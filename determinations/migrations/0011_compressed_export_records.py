@@ -1,5 +1,7 @@
 """Export records stored compressed (zstd, with dictionaries trained on the corpus): the
-table is made anew and every stored letter's records are written again."""
+table is made anew, and every stored letter's records are written again once every migration
+has run (`signals.write_missing_export_records`: the code that formats them formats the
+current columns, which this schema may not have yet)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -24,13 +26,6 @@ def recreate_table(apps, schema_editor):
     schema_editor.execute(CREATE[vendor])
     for statement in POSTGRES_STORAGE if vendor == "postgresql" else []:
         schema_editor.execute(statement)
-
-
-def write_every_record(apps, schema_editor):
-    from determinations.export_records import write_records
-
-    Letter = apps.get_model("determinations", "Letter")
-    write_records(Letter.objects.order_by("pk").values_list("pk", flat=True), replace=False)
 
 
 class Migration(migrations.Migration):
@@ -76,5 +71,4 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(write_every_record, migrations.RunPython.noop),
     ]
