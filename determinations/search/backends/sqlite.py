@@ -139,10 +139,13 @@ class SqliteBackend:
         if not item_ids or not query.groups:
             return []
         # FTS5 skips to a rowid range; it would look up a list of rowids one at a time.
+        # (Bounded on both sides: a case number's few items may be old, and a broad word
+        # has matches by the million above them.)
         with read_connection().cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {FTS} MATCH %s AND rowid >= %s",
-                [fts5_expression(query.groups), min(item_ids)],
+                f"SELECT rowid, -{_BM25} FROM {FTS} WHERE {FTS} MATCH %s "
+                "AND rowid BETWEEN %s AND %s",
+                [fts5_expression(query.groups), min(item_ids), max(item_ids)],
             )
             return cursor.fetchall()
 
