@@ -18,9 +18,12 @@ import pypdfium2.raw as pdfium_c
 # Real letters have 2 to 4 pages; a "letter" of thousands of pages is not one, and reading
 # it would hold up a worker.
 MAX_PAGES = 200
-# PDFium marks a hyphen it cannot tell from a soft one (U+00AD in the real letters' fonts)
-# with U+FFFE: "x\ufffe ray" is "x-ray" (poppler drops it: "xray").
-_TEXT_FIXES = str.maketrans({"\ufffe": "-", "\r": None})
+# PDFium joins a line that ends in a hyphen to the next one and marks the hyphen U+FFFE
+# ("guide\ufffelines", "x\ufffe" "ray"). Given back as the hyphen and line break the page
+# shows, the parser decides as for any text (clean.py: "guidelines", "x-ray"); the text is
+# then what `pdftotext -layout` gives (bench/RESULTS.md), where poppler's reading order
+# drops the hyphen ("xray").
+_TEXT_FIXES = str.maketrans({"\ufffe": "-\n", "\r": None})
 # PDFium is not thread-safe: one document at a time per process.
 _pdfium_lock = threading.Lock()
 

@@ -42,6 +42,14 @@ def test_pages_are_separated_by_a_form_feed_and_lines_end_with_a_newline():
     assert pages[0].startswith("IMR letter\na line of the letter\n")
 
 
+def test_a_hyphen_that_pdfium_joined_to_the_next_line_ends_its_line_again():
+    """A real letter: PDFium gives "x\ufffe" + "ray of the lumbar spine" on one line."""
+    text = pdf.extract_text((letters.REAL_LETTERS / "CM16-0240900.pdf").read_bytes())
+
+    assert "medication regimen, x-\nray of the lumbar spine" in text
+    assert "\ufffe" not in text
+
+
 def test_the_no_text_extraction_permission_flag_is_ignored_as_poppler_ignores_it(seed_pdf):
     flagged = pdfs.letter_pdf(SEED, no_extraction_flag=True)
 
