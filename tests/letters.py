@@ -27,11 +27,13 @@ def seed_cases() -> list[tuple[Path, dict]]:
     ]
 
 
-def fixture_cases() -> list[tuple[Path, dict]]:
-    """(letter file, expected values) for each hand-written test letter."""
+def fixture_cases(
+    folders: tuple[Path, ...] = (FIXTURE_LETTERS, LAYOUT_LETTERS),
+) -> list[tuple[Path, dict]]:
+    """(letter file, expected values) for each hand-written test letter in ``folders``."""
     return [
         (path, _expected(path.with_suffix(".json")))
-        for folder in (FIXTURE_LETTERS, LAYOUT_LETTERS)
+        for folder in folders
         for path in sorted(folder.glob("*.txt"))
     ]
 

@@ -18,7 +18,8 @@ from determinations.search.filters import ItemFilter
 from tests import letters
 
 pytestmark = pytest.mark.django_db
-EXPECTED = [expected for _, expected in letters.seed_cases() + letters.fixture_cases()]
+SEARCHED = letters.seed_cases() + letters.fixture_cases((letters.FIXTURE_LETTERS,))
+EXPECTED = [expected for _, expected in SEARCHED]  # the letters the `corpus` fixture ingests
 EXPECTED_ITEMS = [(letter, item) for letter in EXPECTED for item in letter["items"]]
 
 
