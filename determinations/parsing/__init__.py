@@ -37,7 +37,10 @@ _HEADER_DATES = {
         "ur_denial_date": r"UR\s+Denial\s+Date|Date\s+of\s+UR\s+(?:Decision|Denial)"
         r"|UR\s+(?:Decision|Determination)\s+Date",
         "date_of_injury": r"Date\s+of\s+Injury|\bDOI\b",
-        "application_received_date": r"(?:Application|Date)\s+Received|Received\s+Date",
+        # pdftotext -layout puts the value between the label's two words:
+        # "Application          12/01/2016" over "Received:".
+        "application_received_date": r"(?:Application|Date)\s+Received|Received\s+Date"
+        r"|Application(?=[ \t]+\d)",
         "decision_date": r"Date\s+of\s+Decision|Decision\s+Date|Date\s+Decided",
     }.items()
 }
