@@ -14,8 +14,8 @@ from determinations.models import Letter, RejectedSource
 from tests import letters
 
 pytestmark = pytest.mark.django_db
-SEED = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text(encoding="utf-8")
-OTHER = (letters.SAMPLE_CORPUS / "002_1d16f4ec2548c5a7.txt").read_text(encoding="utf-8")
+SEED = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_text(encoding="utf-8")
+OTHER = (letters.SEED_LETTERS / "002_1d16f4ec2548c5a7.txt").read_text(encoding="utf-8")
 
 
 def bad_corpus(folder) -> dict[str, str]:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sample_corpus_ingests_with_items_and_reviewer_facts():
-    report = ingest_paths([letters.SAMPLE_CORPUS])
+    report = ingest_paths([letters.SEED_LETTERS])
 
     assert (report.new, report.unchanged, len(report.rejected)) == (5, 0, 0)
     assert Letter.objects.count() == 5
@@ -28,15 +28,15 @@ def test_sample_corpus_ingests_with_items_and_reviewer_facts():
     norco = DisputedItem.objects.get(label="Norco 10/325mg #101")
     assert norco.medication.generic_name == "hydrocodone/acetaminophen"
     assert norco.drug_class.name == "opioid"
-    assert norco.letter.source_file == "sample_corpus/002_1d16f4ec2548c5a7.txt"
+    assert norco.letter.source_file == "seeds/002_1d16f4ec2548c5a7.txt"
     first = Letter.objects.get(source_file__endswith="000_e538005986e6bddf.txt")
     assert sorted(first.reviewer_states.values_list("code", flat=True)) == ["AL", "CA", "NJ"]
-    assert first.original_text == (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_text()
+    assert first.original_text == (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_text()
 
 
 def test_ingested_rows_hold_typed_values_and_ids_are_never_reused(tmp_path):
     """Ingest writes plain rows with ids it takes itself (`determinations/bulk.py`)."""
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
     letter = Letter.objects.exclude(date_of_injury=None).exclude(diagnoses=[]).first()
     assert isinstance(letter.date_of_injury, datetime.date) and isinstance(letter.diagnoses, list)
     assert letter.ingested_at and letter.parsed_at and letter.ingested_at.tzinfo
@@ -58,8 +58,8 @@ def test_ingested_rows_hold_typed_values_and_ids_are_never_reused(tmp_path):
 
 
 def test_second_ingest_of_the_same_corpus_adds_nothing():
-    ingest_paths([letters.SAMPLE_CORPUS])
-    report = ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
+    report = ingest_paths([letters.SEED_LETTERS])
 
     assert report.summary() == "ingested 0 new, 5 unchanged, 0 with parse issues, 0 rejected"
     assert Letter.objects.count() == 5
@@ -67,7 +67,7 @@ def test_second_ingest_of_the_same_corpus_adds_nothing():
 
 
 def test_the_same_letter_under_two_names_is_stored_once(tmp_path):
-    text = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_bytes()
+    text = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_bytes()
     (tmp_path / "a.txt").write_bytes(text)
     (tmp_path / "b.txt").write_bytes(text)
 
@@ -77,7 +77,7 @@ def test_the_same_letter_under_two_names_is_stored_once(tmp_path):
 
 
 def test_the_same_letter_in_two_batches_of_one_run_is_stored_once(tmp_path):
-    text = (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_bytes()
+    text = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_bytes()
     for name in ("a.txt", "b.txt", "c.txt"):
         (tmp_path / name).write_bytes(text)
 
@@ -88,14 +88,14 @@ def test_the_same_letter_in_two_batches_of_one_run_is_stored_once(tmp_path):
 
 
 def test_zip_archives_and_nested_folders(tmp_path):
-    names = [path.name for path in sorted(letters.SAMPLE_CORPUS.glob("*.txt"))]
+    names = [path.name for path in sorted(letters.SEED_LETTERS.glob("*.txt"))]
     with zipfile.ZipFile(tmp_path / "letters.zip", "w") as archive:
         for name in names[:3]:
-            archive.write(letters.SAMPLE_CORPUS / name, f"2015/{name}")
+            archive.write(letters.SEED_LETTERS / name, f"2015/{name}")
     nested = tmp_path / "more" / "deeper"
     nested.mkdir(parents=True)
     for name in names[3:]:
-        (nested / name).write_bytes((letters.SAMPLE_CORPUS / name).read_bytes())
+        (nested / name).write_bytes((letters.SEED_LETTERS / name).read_bytes())
 
     report = ingest_paths([tmp_path])
 
@@ -114,7 +114,7 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_run_goes_on(tmp_path):
     (tmp_path / "recipe.txt").write_text("Mix flour and water. Bake for an hour.")
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "good.txt").write_bytes(
-        (letters.SAMPLE_CORPUS / "000_e538005986e6bddf.txt").read_bytes()
+        (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_bytes()
     )
 
     report = ingest_paths([tmp_path, tmp_path / "missing.txt"])
@@ -138,7 +138,7 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_run_goes_on(tmp_path):
 
 
 def test_windows_1252_file_is_decoded_and_kept(tmp_path):
-    text = (letters.SAMPLE_CORPUS / "002_1d16f4ec2548c5a7.txt").read_text()
+    text = (letters.SEED_LETTERS / "002_1d16f4ec2548c5a7.txt").read_text()
     (tmp_path / "cp1252.txt").write_bytes(letters.windows_1252(text))
 
     ingest_paths([tmp_path])
@@ -208,7 +208,7 @@ def test_workers_give_the_same_result_as_one_process(tmp_path):
 
 
 def test_reparse_keeps_hand_corrections_and_updates_the_rest():
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
     letter = Letter.objects.get(source_file__endswith="002_1d16f4ec2548c5a7.txt")
     robaxin = letter.items.get(position=0)
     norco_id = letter.items.get(position=1).pk
@@ -231,12 +231,12 @@ def test_reparse_keeps_hand_corrections_and_updates_the_rest():
 
 
 def test_reingesting_a_file_never_touches_a_corrected_letter():
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
     letter = Letter.objects.get(source_file__endswith="001_9dd21c29f48658d3.txt")
     store.record_correction(letter, None, "patient_age", None, 40)
     Letter.objects.filter(pk=letter.pk).update(patient_age=40)
 
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
 
     letter.refresh_from_db()
     assert letter.patient_age == 40
@@ -245,7 +245,7 @@ def test_reingesting_a_file_never_touches_a_corrected_letter():
 
 def test_ingest_command_prints_the_summary_line(capsys, tmp_path):
     (tmp_path / "notes.txt").write_text("shopping list")
-    call_command("ingest", str(letters.SAMPLE_CORPUS), str(tmp_path))
+    call_command("ingest", str(letters.SEED_LETTERS), str(tmp_path))
 
     out, err = capsys.readouterr()
     assert (
@@ -256,13 +256,13 @@ def test_ingest_command_prints_the_summary_line(capsys, tmp_path):
 
 
 def test_reparse_command_prints_a_summary(capsys):
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
     call_command("reparse")
     assert capsys.readouterr().out.strip() == "reparsed 5 letters, 1 with parse issues"
 
 
 def test_bulk_rows_leave_unwritten_fields_at_their_defaults():
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
     letter_id = Letter.objects.values_list("pk", flat=True).first()
 
     bulk.insert_rows(ParseIssue, ("letter_id", "field", "reason"), [(letter_id, "x", "why")])
@@ -275,7 +275,7 @@ def test_bulk_rows_leave_unwritten_fields_at_their_defaults():
 
 def test_a_bulk_row_that_breaks_a_constraint_raises_django_s_integrity_error():
     """On PostgreSQL too (rows go in by COPY there): ingest retries a batch on this error."""
-    ingest_paths([letters.SAMPLE_CORPUS])
+    ingest_paths([letters.SEED_LETTERS])
     stored = Letter.objects.first()
     row = (stored.content_hash, "again.txt", "text", stored.parsed_at)
 
