@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from determinations.parsing.clean import KEEP_HYPHEN_AFTER
+from determinations.parsing.clean import KEEP_HYPHEN_AFTER, KEEP_HYPHEN_BEFORE
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "sample_corpus"
@@ -77,7 +77,7 @@ def hyphenated(text: str, seed: int = 0) -> str:
         if rng.random() > 0.15:
             return word
         cut = rng.randint(3, len(word) - 3)
-        if word[:cut] in KEEP_HYPHEN_AFTER:
+        if word[:cut] in KEEP_HYPHEN_AFTER or word[cut:] in KEEP_HYPHEN_BEFORE:
             return word
         return f"{word[:cut]}-\n{word[cut:]}"
 

@@ -61,6 +61,10 @@ KEEP_HYPHEN_AFTER = frozenset(
         "status",
     }
 )
+# Before these the hyphen belongs to the word too ("evidence-\nbased", "work-\nrelated").
+KEEP_HYPHEN_BEFORE = frozenset(
+    {"based", "related", "induced", "positive", "negative", "specific", "wrist", "sided"}
+)
 _TYPOGRAPHY = str.maketrans(
     {
         "\u2018": "'",
@@ -135,6 +139,6 @@ def _join_hyphenated(match: re.Match[str]) -> str:
     """Re-join a word broken at a line end, moving the line break after it."""
     head, tail, rest = match.group(1), match.group(2), match.group(3)
     is_split_word = head.isalpha() and head.islower() and tail.isalpha() and tail.islower()
-    if is_split_word and head not in KEEP_HYPHEN_AFTER:
+    if is_split_word and head not in KEEP_HYPHEN_AFTER and tail not in KEEP_HYPHEN_BEFORE:
         return f"{head}{tail}{rest}\n"
     return f"{head}-{tail}{rest}\n"

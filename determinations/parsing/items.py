@@ -47,7 +47,7 @@ _DECISION_WORD = re.compile(
 )
 # "1. Norco 10/325mg #120 is not medically necessary and appropriate." (2013 letters)
 _NUMBERED_DECISION = LinePattern(
-    r"[ \t]*\d{1,2}[.)][ \t]+(?P<label>(?:(?!\n[ \t]*\n)[^\n]|\n){1,400}?)\s+"
+    r"[ \t]*(?P<number>\d{1,2})[.)][ \t]+(?P<label>(?:(?!\n[ \t]*\n)[^\n]|\n){1,400}?)\s+"
     r"(?:is|are|was|were)\s+(?P<negation>not\s+)?medically\s+necessary"
     r"(?:\s+and\s+appropriate)?\.?[ \t]*$",
     re.I,
@@ -102,9 +102,15 @@ def items_with_decisions(section: str) -> list[ItemText]:
         label = section[label_start : line.label_end]
         starts.append((label_start, line.end, label, line.decision))
         previous_end = line.end
+    number = 1
     for match in _NUMBERED_DECISION.finditer(section):
+        # Items count 1, 2, 3...: a rationale line that wraps to start "12. Therefore, the
+        # request ... is not medically necessary" is not item 12.
+        if int(match.group("number")) != number:
+            continue
         decision = "upheld" if match.group("negation") else "overturned"
         starts.append((match.start(), match.end(), match.group("label"), decision))
+        number += 1
     starts.sort()
     items = []
     for index, (_, body_start, label, decision) in enumerate(starts):

@@ -33,6 +33,8 @@ def test_page_footer_is_removed_and_text_joins_up():
         ("a non-\nsedating relaxant", "a non-sedating\n relaxant\n"),
         ("as a second-\nline option", "as a second-line\n option\n"),
         ("left L5-\nS1 radiculopathy", "left L5-S1\n radiculopathy\n"),
+        ("an evidence-\nbased guideline", "an evidence-based\n guideline\n"),
+        ("a work-\nrelated injury", "a work-related\n injury\n"),
         ("Page(s): 63-\n66.", "Page(s): 63-66.\n"),
         ("Exercise equip-\nment, which is", "Exercise equipment,\n which is\n"),
     ],

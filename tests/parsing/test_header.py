@@ -8,14 +8,15 @@ import pytest
 
 from determinations.parsing import parse_letter
 
-PDFIUM = """Case Number: CM16-0231706
-Date Assigned: 12/07/2016 Date of Injury: 10/23/2016
-Decision Date: 01/05/2017 UR Denial Date: 11/29/2016
-Priority: Standard Application 
-Received: 
-12/01/2016
-HOW THE IMR FINAL DETERMINATION WAS MADE
-"""
+PDFIUM = (  # PDFium leaves a space at the end of a line that wraps
+    "Case Number: CM16-0231706\n"
+    "Date Assigned: 12/07/2016 Date of Injury: 10/23/2016\n"
+    "Decision Date: 01/05/2017 UR Denial Date: 11/29/2016\n"
+    "Priority: Standard Application \n"
+    "Received: \n"
+    "12/01/2016\n"
+    "HOW THE IMR FINAL DETERMINATION WAS MADE\n"
+)
 PDFTOTEXT_LAYOUT = """Case Number:          CM16-0231706
 Date Assigned:        12/07/2016                      Date of Injury:      10/23/2016
 Decision Date:        01/05/2017                      UR Denial Date:      11/29/2016

@@ -51,3 +51,19 @@ def test_items_of_a_standard_decisions_section():
         ("2. Physical therapy x 12 sessions", "overturned"),
     ]
     assert items[0].reviewer_guideline == "MTUS" and items[1].rationale == "Supported."
+
+
+def test_numbered_items_count_up_and_a_wrapped_number_is_no_item():
+    section = (
+        "1. Norco 10/325mg #120 is not medically necessary and appropriate.\n"
+        "Rationale for the Decision:\nThe patient has had physical therapy sessions, about\n"
+        "12. Therefore, the request for more therapy is not medically necessary.\n\n"
+        "2. Urine drug screen is medically necessary and appropriate.\n"
+        "Rationale for the Decision:\nSupported."
+    )
+    items = items_with_decisions(section)
+    assert [(i.label, i.decision) for i in items] == [
+        ("Norco 10/325mg #120", "upheld"),
+        ("Urine drug screen", "overturned"),
+    ]
+    assert "12. Therefore" in items[0].rationale
