@@ -7,6 +7,7 @@ Plain data files beside this module (not code) so that a data steward can extend
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -15,6 +16,10 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
 _LABELS_KEPT = 100_000  # treatment rules found for labels, per lexicon
+# A specialty name at least this long within this similarity (difflib's ratio: one letter
+# in fifteen) of a known one is that one misspelt.
+_MIN_MISSPELT_LENGTH = 10
+_MISSPELT_CUTOFF = 0.94
 _PATTERNS_KEPT = 10_000  # distinct sets of drug words seen in labels, each a small regex
 TOPICAL_WORDS = re.compile(r"\b(cream|gel|ointment|patch|patches|topical|lotion|spray)\b", re.I)
 
@@ -49,6 +54,7 @@ class Lexicon:
     _rule_of: dict[str, TreatmentRule | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _near_specialty: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def add_drug_name(self, name: str, drug: Drug) -> None:
         """Teach the lexicon another name (brand, synonym) for a drug."""
@@ -104,7 +110,20 @@ class Lexicon:
     def specialty(self, written: str) -> str:
         """The canonical name of a specialty as written in a letter."""
         cleaned = " ".join(written.replace("&", " and ").split()).strip(" .,;")
-        return self.specialties.get(specialty_key(cleaned), cleaned)
+        key = specialty_key(cleaned)
+        return self.specialties.get(key) or self._misspelt_specialty(key) or cleaned
+
+    def _misspelt_specialty(self, key: str) -> str | None:
+        """The canonical specialty ``key`` misspells by a letter or so ("Sports Medicinea" in
+        a published letter); None when none is that close."""
+        if len(key) < _MIN_MISSPELT_LENGTH:
+            return None
+        if key not in self._near_specialty:
+            if len(self._near_specialty) >= _LABELS_KEPT:
+                self._near_specialty.clear()
+            near = difflib.get_close_matches(key, self.specialties, n=1, cutoff=_MISSPELT_CUTOFF)
+            self._near_specialty[key] = self.specialties[near[0]] if near else None
+        return self._near_specialty[key]
 
     def state_code(self, written: str) -> str | None:
         """The USPS code of a state named or abbreviated in a letter."""

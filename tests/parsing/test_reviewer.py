@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from determinations.lexicon import default_lexicon
 from determinations.parsing.reviewer import reviewer_specialties, reviewer_states
 
 LABELLED = """The Expert Reviewer has the following credentials:
@@ -51,3 +54,17 @@ def test_repeated_state_is_listed_once(lexicon):
 def test_no_credentials(lexicon):
     assert reviewer_states("Nothing here.", lexicon) == []
     assert reviewer_specialties("Nothing here.", lexicon) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Sports Medicinea", "Sports Medicine"),  # as a published letter spells it
+        ("Internal Medicin", "Internal Medicine"),
+        ("Neurology", "Neurology"),
+        ("Urology", "Urology"),  # short names are never taken for their neighbours
+        ("Pediatric Rehabilitation Medicine", "Pediatric Rehabilitation Medicine"),
+    ],
+)
+def test_a_misspelt_specialty_is_the_one_it_misspells(written, canonical):
+    assert default_lexicon().specialty(written) == canonical
