@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.ingest_throughput import ingest_rate  # noqa: E402
 
 
 def _write_one(args: tuple[Path, str, str | bytes]) -> None:
@@ -55,24 +56,10 @@ def write_pdfs(folder: Path, count: int, seed: int) -> float:
     return time.perf_counter() - start
 
 
-def ingest_rate(folder: Path, count: int, workers: int, var: Path) -> tuple[float, str]:
+def fresh_sqlite(var: Path) -> dict[str, str]:
+    """The environment of a `manage.py` run on a new SQLite database under ``var``."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "IMR_PDF_ROOT")}
-    env |= {"IMR_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "imrsite.settings.base"}
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-    start = time.perf_counter()
-    result = subprocess.run(
-        [*manage, "ingest", str(folder), "--workers", str(workers)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    elapsed = time.perf_counter() - start
-    summary = result.stdout.strip().splitlines()[-1]
-    if not summary.startswith(f"ingested {count} new,"):
-        raise SystemExit(f"unexpected ingest result: {summary!r}\n{result.stderr[-2000:]}")
-    return count / elapsed, summary
+    return env | {"IMR_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "imrsite.settings.base"}
 
 
 def worker_steps(folder: Path, sample: int, root: Path) -> dict[str, float]:
@@ -128,8 +115,8 @@ def main() -> None:
         )
         if args.pdfs and len(list(folder.glob("*.pdf"))) > args.letters:
             raise SystemExit(f"{folder} holds more PDFs than --letters: the ingest reads all")
-        rate, summary = ingest_rate(folder, args.letters, args.workers, Path(tmp, "var"))
-        print(f"manage.py ingest --workers {args.workers}: {summary}")
+        rate = ingest_rate(folder, args.letters, fresh_sqlite(Path(tmp, "var")), args.workers)
+        print(f"manage.py ingest --workers {args.workers}: {args.letters} new letters")
         print(f"  {rate:,.0f} letters/s end to end (fresh SQLite, process start-up included)")
         print("One worker's steps, ms a letter (300 letters, one process):")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrsite.settings.base")
@@ -139,10 +126,9 @@ def main() -> None:
             from bench.generator import write
 
             write(Path(tmp, "text"), args.letters, args.seed)
-            rate, summary = ingest_rate(
-                Path(tmp, "text"), args.letters, args.workers, Path(tmp, "var-text")
-            )
-            print(f"The same letters as text files: {summary}")
+            var = fresh_sqlite(Path(tmp, "var-text"))
+            rate = ingest_rate(Path(tmp, "text"), args.letters, var, args.workers)
+            print(f"The same letters as text files: {args.letters} new letters")
             print(f"  {rate:,.0f} letters/s end to end")
 
 
