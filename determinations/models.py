@@ -129,7 +129,8 @@ class Letter(models.Model):
     date_of_injury = models.DateField(null=True, blank=True, db_index=True)
     application_received_date = models.DateField(null=True, blank=True)
     decision_date = models.DateField(null=True, blank=True, db_index=True)
-    priority = models.CharField(max_length=9, choices=Priority.choices, blank=True, db_index=True)
+    # Two values: the covering index `letter_search_columns` holds it for the search columns.
+    priority = models.CharField(max_length=9, choices=Priority.choices, blank=True)
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     patient_sex = models.CharField(max_length=6, choices=Sex.choices, blank=True, db_index=True)
     diagnoses = models.JSONField(default=list, blank=True)

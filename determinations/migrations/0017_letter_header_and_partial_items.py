@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='letter',
             name='priority',
-            field=models.CharField(blank=True, choices=[('standard', 'Standard'), ('expedited', 'Expedited'), ('', 'Not stated')], db_index=True, max_length=9),
+            field=models.CharField(blank=True, choices=[('standard', 'Standard'), ('expedited', 'Expedited'), ('', 'Not stated')], max_length=9),
         ),
         migrations.AddField(
             model_name='letter',
