@@ -1,4 +1,5 @@
-"""Every setting read from the environment and every make target is documented in the README."""
+"""Every setting read from the environment and every make target is documented in the README,
+and every search parameter in the project's contract (docs/contract.md)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,21 @@ def test_every_make_target_is_documented():
 def test_every_search_parameter_is_documented():
     from determinations.search.filters import ItemFilter
 
+    contract = (ROOT / "docs" / "contract.md").read_text()
     names = [*ItemFilter.base_filters, "page"]
-    assert sorted(name for name in names if f"`{name}`" not in README) == []
+    assert sorted(name for name in names if f"`{name}`" not in contract) == []
+
+
+def test_every_link_between_documents_leads_to_a_file():
+    documents = [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+    links = [
+        (document, target)
+        for document in documents
+        for target in re.findall(r"\]\(([^)#:]+?)(?:#[\w-]+)?\)", document.read_text())
+    ]
+    assert len(links) > 20
+    broken = [f"{d.name}: {t}" for d, t in links if not (d.parent / t).exists()]
+    assert broken == []
 
 
 def test_every_test_named_in_the_security_notes_exists():
