@@ -6,7 +6,7 @@ PORT ?= 8000
 # The PostgreSQL server the second test pass uses (pytest-django creates test_imr in it).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/imr
 
-.PHONY: run test test-sqlite test-postgres lint format bench install clean
+.PHONY: run dev prepare test test-sqlite test-postgres lint format bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,21 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=1 $(BIN)/python manage.py ingest sample_corpus/seeds sample_corpus/dwc-2017/*.pdf
+# The sample database: migrated, static files collected, the sample corpus ingested (once).
+prepare: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py ingest sample_corpus/seeds sample_corpus/dwc-2017/*.pdf
+
+# The site as it runs in production (gunicorn, DEBUG off, static files through whitenoise,
+# the site's own 404 and 500 pages), on loopback over plain HTTP.
+run: prepare
+	DJANGO_SETTINGS_MODULE=imrsite.settings.base HOST=127.0.0.1 PORT=$(PORT) \
+		$(BIN)/python -m gunicorn imrsite.wsgi:application
+
+# For changing the code: Django's development server, reloading on every change, with
+# DEBUG on (tracebacks and Django's debug 404 page).
+dev: prepare
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: test-sqlite test-postgres
