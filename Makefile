@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# The PostgreSQL server the second test pass uses (pytest-django creates test_imr in it).
+# The PostgreSQL server the second test pass uses (pytest-django creates test_imr in it);
+# when none answers there, `tests/postgres_pass.py` starts a throwaway one for the run.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/imr
 
-.PHONY: run dev prepare test test-sqlite test-postgres lint format bench install clean
+.PHONY: run dev prepare test test-sqlite test-postgres chromium lint format bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +38,17 @@ dev: prepare
 
 test: test-sqlite test-postgres
 
-test-sqlite: install
+# Debian's Chromium for the browser tests: found, installed (root with apt-get), or the
+# command to install it is printed.
+chromium: install
+	$(BIN)/python -m tests.chromium
+
+test-sqlite: install chromium
 	env -u DATABASE_URL $(BIN)/python -m pytest
 
-test-postgres: install
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest
+# On the server at TEST_DATABASE_URL, or on a throwaway one when none answers there.
+test-postgres: install chromium
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m tests.postgres_pass
 
 lint: install
 	$(BIN)/ruff check .

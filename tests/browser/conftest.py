@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 from determinations.ingest import ingest_paths
 from tests import letters
+from tests.chromium import find as find_chromium
 
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in this thread; the test itself only sets up data.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM)")
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.fail("Chromium not found: apt-get install chromium (or set CHROMIUM=/path)")
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
+        "executable_path": chromium,
         "args": [
             "--headless",
             "--no-sandbox",
