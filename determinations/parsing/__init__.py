@@ -12,7 +12,7 @@ from determinations.lexicon import Lexicon, default_lexicon
 from determinations.parsing import patient, reviewer
 from determinations.parsing.clean import clean_text, decode, paragraphs
 from determinations.parsing.dates import parse_date
-from determinations.parsing.guidelines import guideline_source
+from determinations.parsing.guidelines import guideline_source, tidy_citation
 from determinations.parsing.items import (
     ItemText,
     items_of_professional_review,
@@ -116,8 +116,8 @@ def _normalised(item: ItemText, lexicon: Lexicon) -> ParsedItem:
         decision=item.decision,
         original_request=item.original_request,
         authorized_portion=item.authorized_portion,
-        claims_administrator_guideline=item.claims_administrator_guideline,
-        reviewer_guideline=item.reviewer_guideline,
+        claims_administrator_guideline=tidy_citation(item.claims_administrator_guideline),
+        reviewer_guideline=tidy_citation(item.reviewer_guideline),
         guideline_source=guideline_source(item.reviewer_guideline),
         rationale=item.rationale,
         treatment=treatment.treatment,

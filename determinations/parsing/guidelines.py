@@ -22,6 +22,26 @@ _MTUS = re.compile(
 _ODG = re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines?", re.I)
 _ACOEM = re.compile(r"\bACOEM\b|American\s+College\s+of\s+Occupational", re.I)
 _NO_EVIDENCE = re.compile(r"did\s+not\s+cite\s+any\s+(?:medical\s+)?evidence", re.I)
+# The letter form prints "Page(s): " after the citation a reviewer typed, so some letters
+# read "Muscle Relaxants, page(s) Page(s): 63-66" or "Page 63-66 of 127 Page(s): 63-66 of
+# 127": the reviewer's own page word, with the same pages or none, before the form's label.
+_PAGES = r"\d[\d\s,\-\u2013]*?(?:\s+of\s+\d+)?"
+_DOUBLED_PAGE_LABEL = re.compile(
+    rf",?\s*\b(?:pages?\s*\(s\)|pages?|pgs?\.?)(?:\s+(?P<typed>{_PAGES}))?"
+    rf"\s+(?=Page\(s\):\s*(?P<form>{_PAGES})(?:[.;\s]|$))",
+    re.I,
+)
+
+
+def tidy_citation(guideline: str) -> str:
+    """``guideline`` without a page reference the letter form repeats after it."""
+
+    def unless_other_pages(match: re.Match) -> str:
+        typed, form = match["typed"], match["form"]
+        same = typed is None or re.sub(r"\s", "", typed) == re.sub(r"\s", "", form)
+        return " " if same else match[0]
+
+    return _DOUBLED_PAGE_LABEL.sub(unless_other_pages, guideline)
 
 
 def guideline_source(reviewer_guideline: str) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from determinations.parsing.guidelines import guideline_source
+from determinations.parsing.guidelines import guideline_source, tidy_citation
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,28 @@ from determinations.parsing.guidelines import guideline_source
 )
 def test_guideline_source(text, source):
     assert guideline_source(text) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "tidy"),
+    [
+        (
+            "Decision based on MTUS Chronic Pain Treatment Guidelines Muscle Relaxants, "
+            "page(s) Page(s): 63-66.",
+            "Decision based on MTUS Chronic Pain Treatment Guidelines Muscle Relaxants "
+            "Page(s): 63-66.",
+        ),
+        (
+            "C.C.R. 9792.20 - 9792.26 MTUS (Effective July 18, 2009) Page 63-66 of 127 "
+            "Page(s): 63-66 of 127.",
+            "C.C.R. 9792.20 - 9792.26 MTUS (Effective July 18, 2009) Page(s): 63-66 of 127.",
+        ),
+        # Nothing doubled: the citation stays as written.
+        ("Muscle relaxants Page(s): 13, 18, 68, 74-97.", None),
+        ("ODG pain chapter and pg 110.", None),
+        # Other pages before the form's label are the reviewer's, and stay.
+        ("Opioids, page 80 and Muscle relaxants Page(s): 63-66.", None),
+    ],
+)
+def test_a_page_reference_the_letter_form_repeats_is_said_once(text, tidy):
+    assert tidy_citation(text) == (tidy or text)
