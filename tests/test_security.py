@@ -1,7 +1,9 @@
-"""Production settings: security headers, the deploy check, error pages, login lockout."""
+"""Production settings: security headers, the deploy check, error pages, the login lockout,
+allowed methods, the content security policy and refused requests."""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import subprocess
@@ -9,9 +11,15 @@ import sys
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import resolve
 from django.views.defaults import server_error
 
+import determinations.urls
+from determinations.ingest import ingest_paths
+from determinations.models import DisputedItem
+from imrsite.lockout import client_address
+from tests import letters
 from tests.letters import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +96,147 @@ def test_a_correct_login_after_a_few_mistakes_works(client):
         "/admin/login/", {"username": "steward", "password": "right-password-1", "next": "/admin/"}
     )
     assert response.status_code == 302 and client.get("/admin/").status_code == 200
+
+
+# Admin logins behind the reverse proxy (docs/deploy.md): the lockout knows the client by the
+# address the proxy appended to X-Forwarded-For, never by the proxy's own or a forged one.
+PROXY = "198.51.100.7"  # REMOTE_ADDR of every request that came through the proxy
+CLIENT_A, CLIENT_B = "203.0.113.10", "203.0.113.20"
+
+
+def log_in(username: str, password: str, remote: str = PROXY, forwarded: str = ""):
+    """A new browser's login; `forwarded` is the X-Forwarded-For the site receives."""
+    headers = {"REMOTE_ADDR": remote}
+    if forwarded:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    form = {"username": username, "password": password, "next": "/admin/"}
+    return Client().post("/admin/login/", form, **headers)
+
+
+@pytest.fixture
+def steward():
+    return User.objects.create_user("steward", password="right-password-1", is_staff=True)
+
+
+@pytest.mark.parametrize(
+    "proxies, remote, forwarded, client",
+    [
+        (0, CLIENT_A, "", CLIENT_A),
+        (0, CLIENT_A, CLIENT_B, CLIENT_A),  # no proxy: the header is the client's own word
+        (1, PROXY, CLIENT_A, CLIENT_A),
+        (1, PROXY, f"{CLIENT_B}, {CLIENT_A}", CLIENT_A),  # what the client sent is left of it
+        (1, PROXY, f"{CLIENT_B},{CLIENT_A} ", CLIENT_A),
+        (2, PROXY, f"{CLIENT_B}, {CLIENT_A}, 192.0.2.1", CLIENT_A),  # CDN, then the proxy
+        (1, PROXY, "", PROXY),  # not through the proxy: only the peer is known
+        (2, PROXY, CLIENT_A, PROXY),
+        (1, PROXY, f"{CLIENT_A}, unknown", PROXY),
+        (1, PROXY, "2001:db8::1", "2001:db8::1"),
+    ],
+)  # fmt: skip
+def test_the_client_address_is_the_one_the_trusted_proxies_appended(
+    settings, proxies, remote, forwarded, client
+):
+    settings.IMR_TRUSTED_PROXY_COUNT = proxies
+    headers = {"REMOTE_ADDR": remote, "HTTP_X_FORWARDED_FOR": forwarded}
+    assert client_address(RequestFactory().get("/admin/login/", **headers)) == client
+
+
+def test_behind_the_proxy_failed_logins_lock_out_only_their_own_client(settings, steward):
+    settings.IMR_TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):  # A, pretending to be B as well
+        log_in("steward", "wrong", forwarded=f"{CLIENT_B}, {CLIENT_A}")
+
+    assert log_in("steward", "right-password-1", forwarded=CLIENT_A).status_code == 429
+    b = log_in("steward", "right-password-1", forwarded=CLIENT_B)
+    assert b.status_code == 302 and b.client.get("/admin/").status_code == 200
+
+
+def test_an_address_trying_many_usernames_is_locked_out(settings, steward):
+    settings.IMR_TRUSTED_PROXY_COUNT = 1
+    for n in range(19):
+        log_in(f"guess-{n}", "wrong", forwarded=CLIENT_A)
+    assert log_in("steward", "right-password-1", forwarded=CLIENT_A).status_code == 302
+
+    log_in("guess-19", "wrong", forwarded=CLIENT_A)  # the twentieth failure from A
+    assert log_in("steward", "right-password-1", forwarded=CLIENT_A).status_code == 429
+    assert log_in("steward", "right-password-1", forwarded=CLIENT_B).status_code == 302
+
+
+def test_without_a_proxy_a_forged_forwarded_header_changes_nothing(steward):
+    for n in range(5):  # each attempt claims another address; REMOTE_ADDR is the client
+        log_in("steward", "wrong", remote=CLIENT_A, forwarded=f"192.0.2.{n}")
+
+    assert log_in("steward", "right-password-1", CLIENT_A, "192.0.2.99").status_code == 429
+    assert log_in("steward", "right-password-1", CLIENT_B, CLIENT_A).status_code == 302
+
+
+# Methods, the content security policy, refused requests
+
+PUBLIC_PAGES = [
+    "/", "/determinations/{letter}/", "/determinations/{letter}/original.pdf",
+    "/items/{item}/similar/", "/compare/", "/boilerplate/", "/insights/",
+    "/insights.csv?breakdown=drug_class", "/export.csv", "/export.json", "/export.jsonl",
+    "/healthz",
+]  # fmt: skip
+
+
+@pytest.fixture
+def corpus():
+    ingest_paths([letters.SEED_LETTERS])
+    item = DisputedItem.objects.order_by("pk").first()
+    return {"letter": item.letter_id, "item": item.pk}
+
+
+def test_the_method_test_covers_every_public_url(corpus):
+    tested = {resolve(path.format(**corpus).split("?")[0]).url_name for path in PUBLIC_PAGES}
+    assert tested == {pattern.name for pattern in determinations.urls.urlpatterns}
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_answer_get_and_head_only(client, corpus, path):
+    url = path.format(**corpus)
+    expected = 404 if url.endswith(".pdf") else 200  # the seed letters are text
+    assert client.get(url).status_code == expected
+    assert client.head(url).status_code == expected
+    browser = Client(enforce_csrf_checks=True)  # a 405 comes before the CSRF check's 403
+    for method in ["options", "trace", "post", "put", "patch", "delete"]:
+        response = getattr(browser, method)(url)
+        assert (response.status_code, response["Allow"]) == (405, "GET, HEAD"), method
+
+
+def test_the_admin_takes_posts_but_no_other_method(client):
+    assert client.get("/admin/login/").status_code == 200
+    assert client.post("/admin/login/", {"username": "x", "password": "y"}).status_code == 200
+    for method in ["options", "trace", "put", "delete"]:
+        response = getattr(client, method)("/admin/login/")
+        assert (response.status_code, response["Allow"]) == (405, "GET, HEAD, POST"), method
+
+
+def directives(response) -> dict[str, str]:
+    policy = response["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
+def test_only_the_admin_allows_inline_styles(client, corpus):
+    for path in PUBLIC_PAGES[:2] + PUBLIC_PAGES[4:7]:
+        response = client.get(path.format(**corpus))
+        assert "unsafe-inline" not in response["Content-Security-Policy"], path
+        assert directives(response)["style-src"] == "'self'"
+    admin = directives(client.get("/admin/login/"))
+    assert (admin["style-src"], admin["script-src"]) == ("'self' 'unsafe-inline'", "'self'")
+
+
+def test_too_many_parameters_is_a_400_logged_in_one_line(client, caplog):
+    query = "&".join(f"p{n}=1" for n in range(1001))
+    with caplog.at_level(logging.INFO):
+        response = client.get(f"/?{query}")
+    assert response.status_code == 400
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "django.security.TooManyFieldsSent",
+            "ERROR",
+            "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.",
+        )
+    ]
+    assert caplog.records[0].exc_info is None and "Traceback" not in caplog.text
+    assert caplog.text.count("\n") == 1

@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -57,7 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "imrsite.middleware.SiteCSPMiddleware",
+    "imrsite.middleware.ReadOnlyOutsideAdminMiddleware",  # inside those: its 405s get headers
     "axes.middleware.AxesMiddleware",  # last: it answers locked-out login attempts
 ]
 
@@ -65,12 +66,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed logins for a username from one address lock it out for an hour.
+# Five failed logins for a username from one address lock that username out from that
+# address for an hour, and twenty from one address lock the address, whatever the usernames
+# (imrsite/lockout.py). Nobody can lock the admin out from elsewhere.
 AXES_FAILURE_LIMIT = 5
+IMR_LOGIN_FAILURES_PER_ADDRESS = 20
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful login forgives
+AXES_HANDLER = "imrsite.lockout.PairAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "imrsite.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The reverse proxies in front of the site (docs/deploy.md): with N, a client's address is the
+# one the outermost proxy appended to X-Forwarded-For; with 0, the header is ignored.
+IMR_TRUSTED_PROXY_COUNT = int(os.environ.get("IMR_TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "imrsite.urls"
 WSGI_APPLICATION = "imrsite.wsgi.application"
@@ -162,12 +171,13 @@ IMR_INSIGHTS_MIN_GROUP = int(os.environ.get("IMR_INSIGHTS_MIN_GROUP", "10"))
 # disk, not in the database, so backups, vacuum and replicas stay lean (docs/ingest.md).
 IMR_PDF_ROOT = Path(os.environ.get("IMR_PDF_ROOT", VAR_DIR / "pdfs"))
 
-# No script but our own files, nothing from another origin; the admin needs inline styles.
+# No script or style but our own files, nothing from another origin; the admin's pages alone
+# also allow inline styles, which its templates use (imrsite/middleware.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [NONE],
@@ -179,9 +189,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# A request refused for its size (too many parameters or files, too large a body) is the
+# client's doing: one line each, no traceback.
+_REFUSED_FOR_SIZE = ["TooManyFieldsSent", "TooManyFilesSent", "RequestDataTooBig"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_traceback": {"()": "imrsite.logs.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        f"django.security.{name}": {"filters": ["without_traceback"]} for name in _REFUSED_FOR_SIZE
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
