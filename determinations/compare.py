@@ -13,6 +13,7 @@ from determinations.similarity import SimilarRationale, similar_rationales
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 TRAY_PARAM = "items"
+NAMED = 3  # values a notice names before "and others"
 
 
 @dataclass
@@ -25,27 +26,35 @@ class Tray:
     @classmethod
     def from_params(cls, params: QueryDict) -> Tray:
         tray = cls()
-        left_out = []
+        left_out, bad = [], []
         for raw in params.getlist(TRAY_PARAM):
             value = raw.strip()
             if not value.isascii() or not value.isdigit() or len(value) > 18:
-                tray.notices.append(f"“{raw[:40]}” is not an item number; it was left out.")
+                bad.append(raw)
             elif int(value) in tray.ids:
                 continue
             elif len(tray.ids) == MAX_COMPARED:
                 left_out.append(value)
             else:
                 tray.ids.append(int(value))
+        # A notice names a few of the values, however many the URL repeats (issue 28).
+        for raw in bad[:NAMED]:
+            tray.notices.append(f"“{raw[:40]}” is not an item number; it was left out.")
+        if len(bad) > NAMED:
+            tray.notices.append(f"{len(bad) - NAMED} more values were not item numbers either.")
         if left_out:
-            which = (
-                f"item {left_out[0]} was"
-                if len(left_out) == 1
-                else (f"items {', '.join(left_out)} were")
-            )
+            named = ", ".join(left_out[:NAMED]) + (" and others" if len(left_out) > NAMED else "")
+            which = f"item {named} was" if len(left_out) == 1 else f"items {named} were"
             tray.notices.append(
                 f"At most {MAX_COMPARED} items can be compared side by side; {which} left out."
             )
         return tray
+
+    def params(self) -> QueryDict:
+        """`items=...`: the tray as the links of a page carry it."""
+        params = QueryDict(mutable=True)
+        params.setlist(TRAY_PARAM, [str(pk) for pk in self.ids])
+        return params
 
     @property
     def is_full(self) -> bool:

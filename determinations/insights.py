@@ -25,7 +25,7 @@ from determinations.search.columns import (
 from determinations.search.engine import Evaluation
 from determinations.search.facets import AGE_BANDS
 from determinations.search.filters import ItemFilter
-from determinations.search.urls import with_values
+from determinations.search.urls import used_parameters, with_values
 
 UPHELD, OVERTURNED = DECISIONS.index("upheld"), DECISIONS.index("overturned")
 TOP_MEDICATIONS, TOP_SPECIALTIES = 20, 15
@@ -213,10 +213,9 @@ class _Counter:
 
 
 def _search_params(filters: ItemFilter) -> QueryDict:
-    """The search's parameters without the invalid ones, the page or the compare tray."""
-    params = filters.form.data.copy()
-    for name in [*filters.form.errors, "page", "items", "sort", "breakdown"]:
-        params.pop(name, None)
+    """The parameters the search used, as cleaned, less its order."""
+    params = used_parameters(filters.form)
+    params.pop("sort", None)
     return params
 
 

@@ -3,6 +3,10 @@ a server error or a reflected, unescaped script. Both databases."""
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -91,3 +95,70 @@ def test_a_script_stored_in_a_letter_is_escaped_everywhere(client, admin_client,
         assert response.status_code == 200
         assert SCRIPT not in response.content.decode()
     assert "&lt;script&gt;" in pages[2].content.decode()
+
+
+# Response amplification (issue 28): links carry the parameters a page used, as cleaned, once.
+AMPLIFYING = (
+    [("decision", "upheld")] * 240
+    + [("medication", "x" * 1_000_000)]
+    + [("items", f"junk{n}") for n in range(50)]
+    + [(f"utm_{n}", "y" * 1000) for n in range(600)]
+)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/determinations/{letter}/", "/compare/", "/boilerplate/", "/insights/",
+             "/insights.csv", "/export.csv", "/export.json"],
+)  # fmt: skip
+def test_a_huge_request_gets_a_small_answer(client, corpus, path):
+    letter = Letter.objects.order_by("pk").first()
+    query = [*AMPLIFYING, ("breakdown", "drug_class")]
+
+    response = client.get(path.format(letter=letter.pk), query)
+
+    assert response.status_code in (200, 400)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert len(body) < 60_000
+
+
+def test_links_carry_only_the_parameters_the_search_used(client, corpus):
+    item = DisputedItem.objects.order_by("pk").first()
+    query = [
+        ("decision", "upheld"), ("decision", "upheld"), ("decision", "upheld"),
+        ("age_min", "030"), ("utm_source", "mail"), ("medication", "no such drug"),
+        ("medication", "m" * 201), ("items", str(item.pk)), ("items", "junk"),
+        ("sort", "newest"), ("injury_year_max", "abc"),
+    ]  # fmt: skip
+
+    page = client.get("/", query).content.decode()
+
+    assert 'href="/export.csv?decision=upheld&amp;age_min=30&amp;sort=newest"' in page
+    assert f"Medication: {'m' * 60!r} longer than 200 characters: ignored." in html.unescape(page)
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]*\?[^"]*)"', page)]
+    assert len(links) > 20
+    for link in links:
+        params = parse_qsl(urlsplit(link).query)
+        assert "utm_source" not in dict(params), link
+        assert [value for name, value in params if name == "decision"] in ([], ["upheld"]), link
+        assert [value for name, value in params if name == "medication"] == [], link
+        assert ("age_min", "030") not in params and ("items", "junk") not in params, link
+        assert ("injury_year_max", "abc") not in params, link
+
+
+def test_an_overlong_value_is_refused_with_a_notice_and_an_export_with_a_400(client, corpus):
+    page = html.unescape(client.get("/", {"specialty": "s" * 201, "q": "q" * 501}).content.decode())
+    assert f"Reviewer specialty: {'s' * 60!r} longer than 200 characters: ignored." in page
+    assert "The search text was cut to its first 500 characters." in page
+
+    response = client.get("/export.csv", {"state": "C" * 201})
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        f"The export was not made: Licensure state: {'C' * 60!r} longer than 200 "
+        "characters: ignored.\n"
+    )
+
+
+def test_a_notice_names_a_few_of_many_unknown_values(client, corpus):
+    query = [("medication", f"drug{n}") for n in range(500)]
+    page = html.unescape(client.get("/", query).content.decode())
+    assert "No medication called 'drug0', 'drug1', 'drug2' and 497 more: ignored." in page

@@ -21,6 +21,7 @@ from determinations.search.facets import Facet, range_facets, value_facets
 from determinations.search.filters import ItemFilter
 from determinations.search.highlight import marked_html
 from determinations.search.query import SearchQuery
+from determinations.search.urls import used_parameters
 
 RESULTS_PER_PAGE = 20
 RECENT_QUERIES = 32
@@ -37,6 +38,8 @@ class SearchPage:
     page: Page
     facets: list[Facet]
     ranges: list[Facet]
+    # What the page's links carry: the parameters it used, as cleaned, and the carried ones.
+    links: QueryDict
     notices: list[str] = field(default_factory=list)
 
 
@@ -53,9 +56,17 @@ def ordered_items(filters: ItemFilter) -> QuerySet:
     return items.order_by(denial.desc(nulls_last=True), "-letter_id", "position")
 
 
-def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
-    """Run the search the parameters describe; bad parameters become notices, never errors."""
+def search(
+    params: QueryDict, per_page: int = RESULTS_PER_PAGE, carried: QueryDict | None = None
+) -> SearchPage:
+    """Run the search the parameters describe; bad parameters become notices, never errors.
+
+    ``carried``: parameters of the page's other features its links keep (the compare tray).
+    """
     filters = ItemFilter(params)
+    links = used_parameters(filters.form)
+    for name, values in (carried or QueryDict()).lists():
+        links.setlist(name, values)
     query = filters.search_query
     columns = item_columns()
     text = text_matches(query, columns, rank=filters.ordering == "relevance")
@@ -90,8 +101,9 @@ def search(params: QueryDict, per_page: int = RESULTS_PER_PAGE) -> SearchPage:
         filters=filters,
         query=query,
         page=page,
-        facets=value_facets(filters, evaluation, params),
-        ranges=range_facets(evaluation, params),
+        facets=value_facets(filters, evaluation, links),
+        ranges=range_facets(evaluation, links),
+        links=links,
         notices=notices,
     )
 

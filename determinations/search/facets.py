@@ -82,7 +82,10 @@ class Facet:
 
 
 def value_facets(filters: ItemFilter, evaluation: Evaluation, params: QueryDict) -> list[Facet]:
-    """Every value facet; a ticked value stays listed even when nothing matches it."""
+    """Every value facet; a ticked value stays listed even when nothing matches it.
+
+    ``params``: what the page's links carry (`urls.used_parameters`), as for `range_facets`.
+    """
     facets = []
     for name, heading in VALUE_FACETS:
         labels = LABELS.get(name, {})  # the named facets show their values
@@ -122,7 +125,7 @@ def _age_facet(evaluation: Evaluation, params: QueryDict) -> Facet:
         values.append(
             FacetValue(label, label, count, chosen, partial(with_values, params, **bounds))
         )
-    return Facet("age", "Patient age", values)
+    return Facet("age", "Patient age", values, ("age_min", current[0]), ("age_max", current[1]))
 
 
 def _year_facet(evaluation: Evaluation, params: QueryDict, name: str, heading: str) -> Facet:

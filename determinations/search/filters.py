@@ -24,6 +24,10 @@ from determinations.models import (
 from determinations.search.backends import backend
 from determinations.search.query import MAX_QUERY_LENGTH, parse_query
 
+# The longest value any parameter but `q` takes (the longest medication name has 60 or so
+# characters); a longer one is refused with a notice before it is looked at. SPEC: Web pages.
+MAX_VALUE_LENGTH = 200
+NAMED = 3  # values a notice names before "and N more"
 SORTS = [("relevance", "Relevance"), ("newest", "Newest UR denial"), ("oldest", "Oldest UR denial")]
 SEX_CHOICES = [("female", "Female"), ("male", "Male")]
 PRIORITY_CHOICES = [(value, label) for value, label in Letter.Priority.choices if value]
@@ -197,18 +201,27 @@ class ItemFilter(django_filters.FilterSet):
         return "newest" if sort == "relevance" and not self.search_query.groups else sort
 
     def _without_unusable_values(self, data: QueryDict) -> QueryDict:
-        """Drop unknown facet values and cut an overlong query, each with a notice."""
+        """Drop overlong values and unknown facet values and cut an overlong query, each with
+        a notice naming a few of them."""
         data = data.copy()
+        for name, field in self.form.fields.items():
+            values = data.getlist(name)
+            overlong = [v for v in values if len(v) > MAX_VALUE_LENGTH]
+            if overlong and name != "q":
+                self.notices.append(
+                    f"{field.label}: {_some(overlong)} longer than {MAX_VALUE_LENGTH} "
+                    "characters: ignored."
+                )
+                data.setlist(name, [v for v in values if len(v) <= MAX_VALUE_LENGTH])
         for name in MULTI_VALUE_FACETS:
             values = data.getlist(name)
             allowed = {str(value) for value, _ in self.form.fields[name].choices}
-            known = [v for v in values if v in allowed]
-            if len(known) < len(values):
-                unknown = ", ".join(repr(v[:60]) for v in values if v not in known)
+            unknown = [v for v in values if v not in allowed]
+            if unknown:
                 self.notices.append(
-                    f"No {self.form.fields[name].label.lower()} called {unknown}: ignored."
+                    f"No {self.form.fields[name].label.lower()} called {_some(unknown)}: ignored."
                 )
-                data.setlist(name, known)
+                data.setlist(name, [v for v in values if v in allowed])
         query = data.get("q", "")
         if len(query) > MAX_QUERY_LENGTH:
             self.notices.append(
@@ -216,6 +229,13 @@ class ItemFilter(django_filters.FilterSet):
             )
             data["q"] = query[:MAX_QUERY_LENGTH]
         return data
+
+
+def _some(values: list[str]) -> str:
+    """The first few values, each cut short, and how many more: a notice's length does not
+    grow with the request's (issue 28)."""
+    named = ", ".join(repr(value[:60]) for value in values[:NAMED])
+    return named + (f" and {len(values) - NAMED} more" if len(values) > NAMED else "")
 
 
 def _year_range(items: QuerySet, field: str, name: str, year: int) -> QuerySet:

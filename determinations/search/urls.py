@@ -1,8 +1,27 @@
-"""Build search URLs from the current parameters (the URL is the whole state of a search)."""
+"""Build search URLs from the parameters a page used (the URL is the whole state of a search).
+
+Links start from `used_parameters`, never from the request's query string: that may hold
+anything, and every link of a page repeated it (issue 28: 240 copies of one value, or a
+megabyte in an ignored parameter, came back in every facet, page and tray link).
+"""
 
 from __future__ import annotations
 
+from django import forms
 from django.http import QueryDict
+
+
+def used_parameters(form: forms.Form) -> QueryDict:
+    """The parameters a validated search form used, as it cleaned them, in the form's order,
+    each value once; those it refused are left out."""
+    params = QueryDict(mutable=True)
+    for name in form.fields:
+        value = form.cleaned_data.get(name)
+        if isinstance(value, list):
+            params.setlist(name, list(dict.fromkeys(str(v) for v in value)))
+        elif value is not None and value != "":
+            params[name] = str(value)
+    return params
 
 
 def with_value_toggled(params: QueryDict, name: str, value: str) -> str:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from determinations.models import CorpusVersion
 from determinations.rationales.boilerplate import PASSAGE_WORDS, Passage, frequent_passages
 from determinations.search.filters import ItemFilter
+from determinations.search.urls import used_parameters
 
 SAMPLE = 2000  # rationales read per page: the most recent of those the search matches
 SHOWN = 25
@@ -42,9 +43,8 @@ class RepeatedPassage:
 def boilerplate_page(request: HttpRequest) -> HttpResponse:
     """The most repeated passages among the rationales the search parameters match."""
     filters = ItemFilter(request.GET)
-    params = filters.form.data.copy()
-    for name in [*filters.form.errors, "page", "items", "sort"]:
-        params.pop(name, None)
+    params = used_parameters(filters.form)
+    params.pop("sort", None)
     search = hashlib.sha256(params.urlencode().encode()).hexdigest()
     key = f"boilerplate:{CorpusVersion.current()}:{search}"
     found = cache.get(key)

@@ -6,7 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from determinations.compare import MAX_COMPARED, MIN_COMPARED, Tray, compared_columns
+from determinations.compare import (
+    MAX_COMPARED,
+    MIN_COMPARED,
+    Tray,
+    compared_columns,
+    tray_query,
+)
 from determinations.rationales.shared import MIN_SHARED_WORDS
 from determinations.similarity import MIN_SIMILARITY
 
@@ -21,8 +27,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             "Add at least one more item to compare: use “Compare with this” below, or "
             "“Add to compare” on search results and letter pages."
         )
-    search_params = request.GET.copy()
-    search_params.setlist("items", [str(column.item.pk) for column in columns])
+    shown = Tray(ids=[column.item.pk for column in columns])
     context = {
         "columns": columns,
         "notices": notices,
@@ -31,6 +36,6 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "min_shared_words": MIN_SHARED_WORDS,
         "min_similarity_percent": round(MIN_SIMILARITY * 100),
         "min_compared": MIN_COMPARED,
-        "search_url": reverse("determinations:search") + "?" + search_params.urlencode(),
+        "search_url": reverse("determinations:search") + tray_query(shown),
     }
     return render(request, "determinations/compare.html", context)

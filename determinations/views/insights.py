@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from determinations.export import csv_lines_of
 from determinations.insights import insights
+from determinations.search.urls import used_parameters
 
 CSV_COLUMNS = ["group", "items", "upheld", "overturned", "upheld_rate_percent", "rated"]
 BAR_WIDTH = 320  # px of a stacked bar: upheld + overturned = 100% of the decided items
@@ -20,9 +21,7 @@ LABEL_WIDTH, ROW_HEIGHT = 210, 26
 def insights_page(request: HttpRequest) -> HttpResponse:
     """One chart per breakdown, each with its numbers as a table and as CSV."""
     found = insights(request.GET)
-    query = found.filters.form.data.copy()
-    for name in ["page", "breakdown", *found.filters.form.errors]:
-        query.pop(name, None)
+    query = used_parameters(found.filters.form)
     for breakdown in found.breakdowns:
         breakdown.height = ROW_HEIGHT * len(breakdown.groups)
         for row, group in enumerate(breakdown.groups):

@@ -8,7 +8,7 @@ from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -16,7 +16,7 @@ from determinations.compare import Tray, similar_links, tray_context, tray_query
 from determinations.models import DisputedItem, Letter
 from determinations.pdf import kept_pdf_path
 from determinations.search.highlight import highlight_words
-from determinations.search.query import parse_query
+from determinations.search.query import MAX_QUERY_LENGTH, parse_query
 from determinations.similarity import MIN_SIMILARITY
 from determinations.store import WHOLE_ITEM
 
@@ -43,16 +43,19 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     corrected = _corrected_fields(letter)
     for item in items:
         item.corrected_fields = corrected.get(item.position, [])
-    q = request.GET.get("q", "")[:500]
+    q = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
     query = parse_query(q)
     tray = Tray.from_params(request.GET)
+    here = QueryDict(mutable=True)  # what the page's tray links keep: its query, nothing else
+    if q:
+        here["q"] = q
     context = {
         "letter": letter,
         "q": q,
         "search_url": reverse("determinations:search") + tray_query(tray, q),
         "original_text": highlight_words(letter.original_text, query.words()),
         "corrected_fields": corrected.get(None, []),
-        **tray_context(tray, request.GET, items, anchor="item"),
+        **tray_context(tray, here, items, anchor="item"),
     }
     return render(request, "determinations/letter_detail.html", context)
 
