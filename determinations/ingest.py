@@ -28,6 +28,7 @@ from determinations.search.backends import backend
 from determinations.search.common_words import refresh_common_words
 from determinations.sources import discover
 from determinations.store import Lookups, apply_reparse, store_new_letters
+from determinations.zips import ArchiveLimits
 
 BATCH_SIZE = 250
 BATCHES_AHEAD = 2  # batches parsed in the workers while one is written
@@ -75,9 +76,9 @@ class ReparseReport:
         return f"reparsed {self.reparsed} letters, {self.with_issues} with parse issues"
 
 
-def count_sources(paths: Iterable[str | Path]) -> int:
+def count_sources(paths: Iterable[str | Path], limits: ArchiveLimits | None = None) -> int:
     """How many inputs an ingest of ``paths`` will look at (for a progress bar)."""
-    return sum(1 for _ in discover(list(paths)))
+    return sum(1 for _ in discover(list(paths), limits, read=False))
 
 
 def ingest_paths(
@@ -85,11 +86,12 @@ def ingest_paths(
     workers: int = 1,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> IngestReport:
     """Ingest every letter under ``paths``; idempotent by content hash, atomic per batch."""
     report = IngestReport()
     lookups = Lookups()
-    batches = _batches(discover(list(paths)), batch_size)
+    batches = _batches(discover(list(paths), limits), batch_size)
     merged_at = 0
 
     def stored(parts: list[IngestReport | None]) -> None:

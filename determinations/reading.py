@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -13,7 +12,7 @@ from determinations import pdf
 from determinations.lexicon import Lexicon
 from determinations.parsing import ParsedLetter, decode, parse_letter
 from determinations.rationales.minhash import packed_band_keys, sketches
-from determinations.sources import Source, TooLarge, Unreadable
+from determinations.sources import NotRegular, Source, TooLarge, Unreadable
 
 # Letters are plain text (SPEC: "The documents") or the DWC's PDFs; a file without a suffix
 # is tried too, and a file of any other name that starts as a PDF does.
@@ -116,9 +115,9 @@ def _loaded(source: Source | Unreadable) -> bytes | Rejection:
                 source.name, f"not a letter file ({suffix}): letters are .txt or .pdf files"
             )
         return source.read()
-    except TooLarge as error:
+    except (TooLarge, NotRegular) as error:
         return Rejection(source.name, str(error))
-    except (OSError, ValueError, KeyError, RuntimeError, zipfile.BadZipFile) as error:
+    except (OSError, ValueError) as error:
         return Rejection(source.name, f"unreadable: {error}")
 
 
