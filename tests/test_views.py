@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.staticfiles import finders
 
 from determinations.ingest import ingest_paths
 from determinations.models import DisputedItem, Letter
@@ -118,3 +121,11 @@ def test_an_admin_edit_is_searchable_at_once(admin_client, corpus):
     page = admin_client.get("/", {"q": "prednisolone"}).content.decode()
     assert "1 disputed item" in page
     assert "Medrol Dose Pack (prednisolone taper)" in page
+
+
+def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(client):
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)[1]
+    assert finders.find(icon)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == f"/static/{icon}"

@@ -17,8 +17,7 @@ def errors(page: Page) -> list[str]:
     found: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
-        # The site has no icon: the browser's own request for one is a 404, not the page's.
-        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+        if message.type == "error":
             found.append(f"{page.url}: {message.text}")
 
     page.on("console", on_console)
