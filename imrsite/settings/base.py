@@ -100,6 +100,15 @@ TEMPLATES = [
 ]
 
 
+# Every SQLite database, however it is named: WAL lets the site read while an ingest writes;
+# IMMEDIATE transactions avoid lock upgrades; a writer waits up to 30 s for another.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+}
+
+
 def _database() -> dict:
     """DATABASE_URL, else the embedded SQLite file under var/."""
     url = os.environ.get("DATABASE_URL", "").strip()
@@ -109,21 +118,19 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "imr.sqlite3",
-        "OPTIONS": {
-            # WAL lets the site read while an ingest writes; IMMEDIATE avoids lock upgrades.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }
 
 
 def _server_database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    options = config.setdefault("OPTIONS", {})
     if config["ENGINE"] == "django.db.backends.postgresql":
         # No JIT: its compile time (seconds, measured on ingest's record formatting) far
         # exceeds what it saves on queries of this size. docs/postgresql.md.
-        config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        options.setdefault("options", "-c jit=off")
+    elif config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **options}
     return config
 
 
