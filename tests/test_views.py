@@ -129,3 +129,30 @@ def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(client):
     assert finders.find(icon)
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == f"/static/{icon}"
+
+
+def test_the_filters_in_use_are_listed_each_with_a_link_that_removes_it(client, corpus):
+    page = client.get("/?q=pain&decision=upheld&age_min=40&injury_year_max=2013").content
+    listed = dict(
+        re.findall(r'<li><a href="([^"]*)" title="Remove this filter">([^<]*)<', page.decode())
+    )
+    assert sorted(listed.values()) == [
+        "Decision: Upheld",
+        "Patient age: 40 and over",
+        "Words: pain",
+        "Year of injury: up to 2013",
+    ]
+    without = {label: url for url, label in listed.items()}
+    assert without["Words: pain"] == "?decision=upheld&amp;age_min=40&amp;injury_year_max=2013"
+    assert (
+        without["Patient age: 40 and over"]
+        == "?q=pain&amp;decision=upheld&amp;injury_year_max=2013"
+    )
+    assert "Filters in use" not in client.get("/").content.decode()
+
+
+def test_a_fact_the_letter_does_not_state_is_said_so(client, corpus):
+    Letter.objects.update(patient_age=None, ur_denial_date=None)
+    page = client.get("/").content.decode()
+    assert "age not stated" in page and "UR denial date not stated" in page
+    assert "age ?" not in page and "UR denial ?" not in page

@@ -17,7 +17,13 @@ from determinations.search import backends, common_words
 from determinations.search.backends import ascending, backend, ranks_of
 from determinations.search.columns import ItemColumns, item_columns
 from determinations.search.engine import Evaluation, TextMatches
-from determinations.search.facets import Facet, range_facets, value_facets
+from determinations.search.facets import (
+    ActiveFilter,
+    Facet,
+    active_filters,
+    range_facets,
+    value_facets,
+)
 from determinations.search.filters import ItemFilter
 from determinations.search.highlight import marked_html
 from determinations.search.query import SearchQuery
@@ -41,6 +47,11 @@ class SearchPage:
     # What the page's links carry: the parameters it used, as cleaned, and the carried ones.
     links: QueryDict
     notices: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> list[ActiveFilter]:
+        """The filters in use, each with a link that removes it."""
+        return active_filters(self.facets, self.ranges, self.links)
 
 
 def ordered_items(filters: ItemFilter) -> QuerySet:

@@ -81,6 +81,41 @@ class Facet:
         return [v for i, v in enumerate(self.values) if i >= SHOWN and not v.selected]
 
 
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in use, said in words, with the page without it."""
+
+    label: str
+    remove_url: str
+
+
+def active_filters(
+    facets: list[Facet], ranges: list[Facet], params: QueryDict
+) -> list[ActiveFilter]:
+    """Each filter the page applies: its words, each ticked value, each range set."""
+    active = []
+    if words := params.get("q"):
+        active.append(ActiveFilter(f"Words: {words}", with_values(params, q=None)))
+    for facet in facets:
+        active += [
+            ActiveFilter(f"{facet.heading}: {value.label}", value.toggle_url)
+            for value in facet.values
+            if value.selected
+        ]
+    for facet in ranges:
+        (low, lowest), (high, highest) = facet.low, facet.high
+        if lowest or highest:
+            unset = with_values(params, **{low: None, high: None})
+            active.append(ActiveFilter(f"{facet.heading}: {_span(lowest, highest)}", unset))
+    return active
+
+
+def _span(low: str, high: str) -> str:
+    if low and high:
+        return low if low == high else f"{low} to {high}"
+    return f"{low} and over" if low else f"up to {high}"
+
+
 def value_facets(filters: ItemFilter, evaluation: Evaluation, params: QueryDict) -> list[Facet]:
     """Every value facet; a ticked value stays listed even when nothing matches it.
 

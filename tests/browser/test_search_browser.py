@@ -63,3 +63,26 @@ def test_facets_work_without_javascript(browser, live_server, corpus):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#results-heading")).to_have_text("12 disputed items")
     context.close()
+
+
+def test_a_typed_query_gives_a_short_link_ordered_by_relevance(page: Page, live_server, corpus):
+    page.goto(live_server.url)
+    page.get_by_label("Search letters").fill("exacerbation")
+    page.get_by_label("Search letters").press("Enter")
+    expect(page.locator("#results-heading")).to_have_text("9 disputed items")
+    assert page.url == f"{live_server.url}/?q=exacerbation"  # no empty boxes, default order
+    expect(page.get_by_label("Sort by")).to_have_value("relevance")
+    assert page.locator("li.result").first.locator("mark").count() > 0
+
+
+def test_ticking_a_facet_keeps_the_focus_on_it_and_lists_it_as_removable(
+    page: Page, live_server, corpus
+):
+    page.goto(live_server.url)
+    page.locator('#facet-decision input[value="overturned"]').check()  # auto-submits
+    expect(page.locator('#facet-decision input[value="overturned"]')).to_be_focused()
+    filters = page.locator(".active-filters")
+    expect(filters.get_by_role("link", name="Decision: Overturned")).to_be_visible()
+    filters.get_by_role("link", name="Decision: Overturned").click()
+    expect(page.locator("#results-heading")).to_have_text("34 disputed items")
+    expect(page.locator(".active-filters")).to_have_count(0)
