@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
 
 from determinations.parsing import result
 
@@ -125,7 +127,7 @@ class Letter(models.Model):
     layout = models.CharField(max_length=40, choices=Layout.choices, db_index=True)
     case_number = models.CharField(max_length=20, blank=True, db_index=True)
     date_assigned = models.DateField(null=True, blank=True)
-    ur_denial_date = models.DateField(null=True, blank=True, db_index=True)
+    ur_denial_date = models.DateField("UR denial date", null=True, blank=True, db_index=True)
     date_of_injury = models.DateField(null=True, blank=True, db_index=True)
     application_received_date = models.DateField(null=True, blank=True)
     decision_date = models.DateField(null=True, blank=True, db_index=True)
@@ -377,7 +379,17 @@ class ParseIssue(models.Model):
 
     def __str__(self) -> str:
         where = "" if self.item_position is None else f" (item {self.item_position + 1})"
-        return f"{self.field}{where}: {self.reason}"
+        return f"{self.field_label}{where}: {self.reason}"
+
+    @property
+    def field_label(self) -> str:
+        """The field as people name it ("Patient age"), from its model's verbose name."""
+        model = Letter if self.item_position is None else DisputedItem
+        try:
+            field = model._meta.get_field(self.field)
+        except FieldDoesNotExist:
+            return capfirst(self.field.replace("_", " "))
+        return capfirst(getattr(field, "verbose_name", None) or f"disputed {field.name}")
 
 
 class HandCorrection(models.Model):

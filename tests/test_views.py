@@ -156,3 +156,29 @@ def test_a_fact_the_letter_does_not_state_is_said_so(client, corpus):
     page = client.get("/").content.decode()
     assert "age not stated" in page and "UR denial date not stated" in page
     assert "age ?" not in page and "UR denial ?" not in page
+
+
+def test_parse_issues_name_fields_as_people_do(client, corpus):
+    letter = Letter.objects.first()
+    letter.parse_issues.create(field="ur_denial_date", reason="not found in the letter")
+    letter.parse_issues.create(field="decision", item_position=1, reason="not found for this item")
+    page = client.get(f"/determinations/{letter.pk}/").content.decode()
+    assert "UR denial date: not found in the letter" in page
+    assert "Decision (item 2): not found for this item" in page
+    assert "ur_denial_date" not in page
+
+
+@pytest.mark.parametrize("page", ["search", "letter"])
+def test_the_page_heading_comes_before_the_compare_tray(client, corpus, page):
+    item = DisputedItem.objects.first()
+    path = "/" if page == "search" else f"/determinations/{item.letter_id}/"
+    html = client.get(f"{path}?items={item.pk}").content.decode()
+    assert 0 < html.index("<h1") < html.index('id="tray-heading"')
+
+
+def test_query_words_are_marked_in_each_rationale_as_in_the_original_text(client, corpus):
+    item = DisputedItem.objects.filter(rationale__icontains="guidelines").first()
+    page = client.get(f"/determinations/{item.letter_id}/?q=guidelines").content.decode()
+    card = page[page.index(f'id="item-{item.pk}"') :]
+    rationale = card[card.index('<div class="rationale">') : card.index("</div>")]
+    assert "<mark>guidelines</mark>" in rationale.lower()

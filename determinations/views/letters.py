@@ -41,10 +41,11 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     items = letter.items.all()
     corrected = _corrected_fields(letter)
-    for item in items:
-        item.corrected_fields = corrected.get(item.position, [])
     q = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
     query = parse_query(q)
+    for item in items:
+        item.corrected_fields = corrected.get(item.position, [])
+        item.marked_rationale = highlight_words(item.rationale, query.words())
     tray = Tray.from_params(request.GET)
     here = QueryDict(mutable=True)  # what the page's tray links keep: its query, nothing else
     if q:
