@@ -14,6 +14,7 @@ from determinations.similarity import SimilarRationale, similar_rationales
 MIN_COMPARED, MAX_COMPARED = 2, 4
 TRAY_PARAM = "items"
 NAMED = 3  # values a notice names before "and others"
+MAX_LOOKED_UP = 100  # `items` values the compare page looks up; the rest are left out
 
 
 @dataclass
@@ -24,24 +25,32 @@ class Tray:
     notices: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_params(cls, params: QueryDict) -> Tray:
+    def from_params(cls, params: QueryDict, existing: set[int] | None = None) -> Tray:
+        """The tray the parameters describe. ``existing``: when given, ids not in it are
+        left out with a notice before the limit applies, so that an item that no longer
+        exists does not take the place of one that does."""
         tray = cls()
-        left_out, bad = [], []
+        left_out, bad, missing = [], [], []
         for raw in params.getlist(TRAY_PARAM):
-            value = raw.strip()
-            if not value.isascii() or not value.isdigit() or len(value) > 18:
+            pk = item_id(raw)
+            if pk is None:
                 bad.append(raw)
-            elif int(value) in tray.ids:
+            elif pk in tray.ids:
                 continue
+            elif existing is not None and pk not in existing:
+                missing.append(pk)
             elif len(tray.ids) == MAX_COMPARED:
-                left_out.append(value)
+                left_out.append(str(pk))
             else:
-                tray.ids.append(int(value))
+                tray.ids.append(pk)
         # A notice names a few of the values, however many the URL repeats (issue 28).
         for raw in bad[:NAMED]:
             tray.notices.append(f"“{raw[:40]}” is not an item number; it was left out.")
         if len(bad) > NAMED:
             tray.notices.append(f"{len(bad) - NAMED} more values were not item numbers either.")
+        tray.notices += [_missing(pk) for pk in missing[:NAMED]]
+        if len(missing) > NAMED:
+            tray.notices.append(f"{len(missing) - NAMED} more items do not exist either.")
         if left_out:
             named = ", ".join(left_out[:NAMED]) + (" and others" if len(left_out) > NAMED else "")
             which = f"item {named} was" if len(left_out) == 1 else f"items {named} were"
@@ -73,6 +82,16 @@ class Tray:
         """The tray's items that exist, in tray order, with what a tray line shows."""
         found = DisputedItem.objects.select_related("letter", "medication").in_bulk(self.ids)
         return [found[pk] for pk in self.ids if pk in found]
+
+
+def item_id(raw: str) -> int | None:
+    """The item id ``raw`` names, or None when it is not one (a bigint of ASCII digits)."""
+    value = raw.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def _missing(pk: int) -> str:
+    return f"There is no item {pk} (it may have been removed by a re-parse); it was left out."
 
 
 def tray_context(tray: Tray, params: QueryDict, items, anchor: str) -> dict:
@@ -128,31 +147,30 @@ class Column:
     similar: list[SimilarLink]
 
 
-def compared_columns(tray: Tray) -> tuple[list[Column], list[str]]:
-    """The columns of the items in ``tray`` that exist, and a notice for each that does not."""
+def compared_columns(params: QueryDict) -> tuple[Tray, list[Column]]:
+    """The compare tray ``params`` describe, keeping only items that exist (so that a missing
+    one takes no place among the four), and a column for each of its items."""
+    looked_up = QueryDict(mutable=True)
+    looked_up.setlist(TRAY_PARAM, params.getlist(TRAY_PARAM)[:MAX_LOOKED_UP])
+    ids = {item_id(raw) for raw in looked_up.getlist(TRAY_PARAM)} - {None}
     found = (
         DisputedItem.objects.select_related("letter", "medication", "drug_class")
         .prefetch_related("letter__reviewer_states", "letter__reviewer_specialties")
-        .in_bulk(tray.ids)
+        .in_bulk(ids)
     )
-    notices = [
-        f"There is no item {pk} (it may have been removed by a re-parse); it was left out."
-        for pk in tray.ids
-        if pk not in found
-    ]
-    items = [found[pk] for pk in tray.ids if pk in found]
-    shown = [item.pk for item in items]
+    tray = Tray.from_params(looked_up, existing=set(found))
+    items = [found[pk] for pk in tray.ids]
     segments = shared_passages([item.rationale for item in items])
     columns = [
         Column(
             item=item,
             segments=item_segments,
-            remove_url=compare_url([pk for pk in shown if pk != item.pk]),
-            similar=similar_links(item, shown),
+            remove_url=compare_url([pk for pk in tray.ids if pk != item.pk]),
+            similar=similar_links(item, tray.ids),
         )
         for item, item_segments in zip(items, segments, strict=True)
     ]
-    return columns, notices
+    return tray, columns
 
 
 def similar_links(item: DisputedItem, compared: list[int] | None = None) -> list[SimilarLink]:

@@ -132,11 +132,26 @@ def test_four_items_is_the_most_and_a_fifth_is_refused_with_a_message(client, it
     assert notices(page) == [
         f"At most 4 items can be compared side by side; item {items['soma'].pk} was left out."
     ]
-    page = compare(client, *ids, items["soma"].pk, 777)
+    sixth = DisputedItem.objects.get(pk=items["soma"].pk)
+    sixth.pk, sixth.position = None, sixth.position + 1
+    sixth.save()
+    page = compare(client, *ids, items["soma"].pk, sixth.pk)
     assert notices(page)[0] == (
-        f"At most 4 items can be compared side by side; items {items['soma'].pk}, 777 were "
-        "left out."
+        f"At most 4 items can be compared side by side; items {items['soma'].pk}, "
+        f"{sixth.pk} were left out."
     )
+
+
+def test_an_item_that_no_longer_exists_takes_no_place_among_the_four(client, items):
+    ids = [items[name].pk for name in ("norco", "norco_copy", "acupuncture", "tramadol")]
+
+    page = compare(client, 987654, *ids, items["soma"].pk)
+
+    assert columns(page) == [str(pk) for pk in ids]
+    assert notices(page) == [
+        "There is no item 987654 (it may have been removed by a re-parse); it was left out.",
+        f"At most 4 items can be compared side by side; item {items['soma'].pk} was left out.",
+    ]
 
 
 @pytest.mark.parametrize(

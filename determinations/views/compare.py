@@ -19,9 +19,8 @@ from determinations.similarity import MIN_SIMILARITY
 
 def compare_page(request: HttpRequest) -> HttpResponse:
     """One column per item, shared passages marked; bad or missing ids become notices."""
-    tray = Tray.from_params(request.GET)
-    columns, missing = compared_columns(tray)
-    notices = [*tray.notices, *missing]
+    tray, columns = compared_columns(request.GET)
+    notices = list(tray.notices)
     if len(columns) == 1:
         notices.append(
             "Add at least one more item to compare: use “Compare with this” below, or "
