@@ -182,3 +182,23 @@ def test_query_words_are_marked_in_each_rationale_as_in_the_original_text(client
     card = page[page.index(f'id="item-{item.pk}"') :]
     rationale = card[card.index('<div class="rationale">') : card.index("</div>")]
     assert "<mark>guidelines</mark>" in rationale.lower()
+
+
+def test_a_brand_name_match_says_which_name_matched(client, corpus):
+    def reasons(q: str) -> dict[str, str]:
+        """Each result's label and the reason it gives for matching ('' for none)."""
+        page = client.get("/", {"q": q}).content.decode()
+        rows = page.split('<li class="result"')[1:]
+        return {
+            re.search(r"#item-\d+\">([^<]+)</a>", row)[1]: next(
+                iter(re.findall(r'class="meta why">([^<]+)<', row)), ""
+            )
+            for row in rows
+        }
+
+    assert reasons("flexeril")["Amrix 15 milligrams #40, for the lumbar"] == (
+        "Matched “flexeril”, a name of cyclobenzaprine"
+    )
+    by_amrix = reasons("AMRIX")
+    assert by_amrix["Amrix 15 milligrams #40, for the lumbar"] == ""  # the label shows it
+    assert by_amrix["Flexeril"] == "Matched “AMRIX”, a name of cyclobenzaprine"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -92,6 +93,7 @@ def search(
         snippets = {pk: marked_html(text) for pk, text in found.items() if text}
     for item in page.object_list:
         item.snippet = snippets.get(item.pk)
+        item.matched_name = _other_name_matched(item, query, filters.form.cleaned_data.get("q"))
     notices = [*filters.notices, *([page_notice] if page_notice else [])]
     ranked_only_some = text is not None and len(text.ids) > backends.RANK_LIMIT
     if filters.ordering == "relevance" and ranked_only_some:
@@ -117,6 +119,21 @@ def search(
         links=links,
         notices=notices,
     )
+
+
+def _other_name_matched(item: DisputedItem, query: SearchQuery, typed: str | None) -> str:
+    """A brand name or synonym of the item's medication that the query looked for and the
+    item's label does not show ("Flexeril" for an Amrix item), as it was typed: why the item
+    matched."""
+    if item.medication is None or not typed:
+        return ""
+    words = {word.lower() for word in query.words()}
+    shown = f"{item.label} {item.medication.generic_name}".lower()
+    for name in item.medication.search_names.split():
+        if name in words and name not in shown:
+            as_typed = re.search(rf"\b{re.escape(name)}\b", typed, re.I)
+            return as_typed[0] if as_typed else name
+    return ""
 
 
 class ItemsByRow(Sequence):
