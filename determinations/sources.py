@@ -21,8 +21,9 @@ from determinations.zips import ArchiveLimits
 # 200 kB: a file ten megabytes long is not one letter.
 MAX_LETTER_BYTES = 10 * 1024 * 1024
 HEAD = 8  # bytes read of an archive member too large to be a letter: enough to tell a PDF
+LINK_NOT_FOLLOWED = "symbolic link, not followed"
 _KINDS = (
-    (stat.S_ISLNK, "symbolic link, not followed"),
+    (stat.S_ISLNK, LINK_NOT_FOLLOWED),
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "not a regular file (FIFO)"),
     (stat.S_ISSOCK, "not a regular file (socket)"),
@@ -158,6 +159,10 @@ def _walk(folder: Path, limits: ArchiveLimits, read: bool) -> Iterator[Source | 
     for root, dirs, files in os.walk(folder, onerror=failed.append, followlinks=False):
         yield from _unlisted(failed, folder, read)
         dirs.sort()
+        for name in [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+            dirs.remove(name)  # os.walk would not enter it: say so
+            where = os.path.relpath(os.path.join(root, name), folder.parent)
+            yield Unreadable(_shown(where, read), LINK_NOT_FOLLOWED)
         for name in sorted(files):
             path = Path(root, name)
             yield from _entry(

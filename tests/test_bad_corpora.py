@@ -62,7 +62,8 @@ def bad_corpus(folder) -> dict[str, str]:
     }
     loop = folder / "loop"
     loop.mkdir()
-    os.symlink(loop, loop / "again")  # a symlink loop: not followed
+    os.symlink(loop, loop / "again")  # a symlink loop: not followed, and said so
+    expected["loop/again"] = "symbolic link, not followed"
     return expected
 
 
