@@ -7,6 +7,7 @@ import functools
 import itertools
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +20,7 @@ from django.db import IntegrityError
 
 from determinations import similarity
 from determinations.curation import curated_lexicon
+from determinations.ingest_lock import one_ingest_at_a_time
 from determinations.lanes import writing_lanes
 from determinations.lexicon import Lexicon
 from determinations.models import Letter, RejectedSource
@@ -28,6 +30,7 @@ from determinations.search.backends import backend
 from determinations.search.common_words import refresh_common_words
 from determinations.sources import discover
 from determinations.store import Lookups, apply_reparse, store_new_letters
+from determinations.workers import start_worker_ending_with
 from determinations.zips import ArchiveLimits
 
 BATCH_SIZE = 250
@@ -81,6 +84,7 @@ def count_sources(paths: Iterable[str | Path], limits: ArchiveLimits | None = No
     return sum(1 for _ in discover(list(paths), limits, read=False))
 
 
+@one_ingest_at_a_time()
 def ingest_paths(
     paths: Iterable[str | Path],
     workers: int = 1,
@@ -88,7 +92,8 @@ def ingest_paths(
     progress: Progress | None = None,
     limits: ArchiveLimits | None = None,
 ) -> IngestReport:
-    """Ingest every letter under ``paths``; idempotent by content hash, atomic per batch."""
+    """Ingest every letter under ``paths``; idempotent by content hash, atomic per batch.
+    Waits while another ingest or reparse of the database runs (`one_ingest_at_a_time`)."""
     report = IngestReport()
     lookups = Lookups()
     batches = _batches(discover(list(paths), limits), batch_size)
@@ -163,10 +168,12 @@ def _timed(step: str) -> Iterator[None]:
     logger.info("ingest: %s took %.1f s", step, time.perf_counter() - start)
 
 
+@one_ingest_at_a_time()
 def reparse_letters(
     queryset=None, batch_size: int = BATCH_SIZE, progress: Progress | None = None
 ) -> ReparseReport:
-    """Re-run the parser over stored text; hand-corrected fields are never overwritten."""
+    """Re-run the parser over stored text; hand-corrected fields are never overwritten.
+    Waits while an ingest or another reparse of the database runs."""
     report = ReparseReport()
     lookups = Lookups()
     lexicon = curated_lexicon()
@@ -189,8 +196,8 @@ def _store_batch(results: list[ReadLetter | Rejection], lookups: Lookups) -> Ing
         new = _new_letters(letters)
         store_new_letters(new, lookups)
     except IntegrityError:
-        # Another ingest (or lane) stored some of these letters since we looked: look
-        # again, once.
+        # Another lane of this ingest stored some of these letters since we looked (a
+        # letter twice in the corpus; other ingests wait for this one): look again, once.
         new = _new_letters(letters)
         store_new_letters(new, lookups)
     rejections = [r for r in results if isinstance(r, Rejection)]
@@ -257,13 +264,14 @@ def _batch_reader(workers: int, lexicon: Lexicon, pdf_root: Path) -> Iterator[Ba
         finally:
             start_worker(None, None)
         return
-    # spawn, not fork: a forked worker would share the parent's database connection.
+    # spawn, not fork: a forked worker would share the parent's database connection (and
+    # hold its ingest lock).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=start_worker,
-        initargs=(lexicon, pdf_root),
+        initializer=start_worker_ending_with,
+        initargs=(os.getpid(), lexicon, pdf_root),
     ) as pool:
 
         def read_ahead(batches: Iterable[list]) -> Iterator[list[ReadLetter | Rejection]]:

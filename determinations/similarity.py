@@ -15,6 +15,7 @@ import numpy as np
 from django.db import IntegrityError, connection, transaction
 
 from determinations import bulk
+from determinations.ingest_lock import one_ingest_at_a_time
 from determinations.models import (
     DisputedItem,
     RationaleBand,
@@ -235,9 +236,10 @@ def index_letters(letter_ids: list[int]) -> None:
     )
 
 
+@one_ingest_at_a_time()
 def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
     """Recompute every item's band keys and shingle set (after an upgrade); returns how many
-    items."""
+    items. Not beside an ingest, whose new items' sets it would write twice: it waits."""
     for model in (RationaleBand, StagedBandKeys, RationaleShingles):
         model.objects.all().delete()
     done = 0
@@ -250,9 +252,11 @@ def rebuild_index(progress: Callable[[int], None] | None = None, chunk: int = 20
     return done
 
 
+@one_ingest_at_a_time()
 def store_missing_shingles(progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
     """Store the shingle set (and band keys) of every item that has none (a database from
-    before they were stored), the key index untouched; returns how many were stored."""
+    before they were stored), the key index untouched; returns how many were stored. Waits
+    for an ingest to end, as `rebuild_index` does."""
     stored = 0
     for rows in _rationales_in_chunks(chunk, progress):
         have = set(

@@ -41,6 +41,7 @@ MAX_LEARNED = 500  # phrases and hyphenated words
 # index would be asked about too many items for every query.
 MAX_REINDEXED = 20_000
 BITMAPS_KEPT = 128  # per process, each about an eighth of a byte per item
+REBUILD = "common word rebuild"  # `SearchBackend.wait_for_turn`
 log = logging.getLogger(__name__)
 
 
@@ -144,13 +145,23 @@ def _unpacked(bitmap: bytes) -> np.ndarray:
 
 
 def _save(rows: list[tuple[str, int, np.ndarray]], last: int, reindexed: list[int]) -> None:
+    """Replace the stored bitmaps with ``rows``. Two rebuilds at once (two ingests, or
+    `index_common_words` beside one) save one after the other; a term a search learns
+    meanwhile (`_learn`) is overwritten, not a duplicate (issue 28, item 5)."""
     words = [
         CommonWord(word=name, items=items, through_item=last, bitmap=_packed(bitmap))
         for name, items, bitmap in rows
     ]
     with transaction.atomic():
+        backend().wait_for_turn(REBUILD)
         CommonWord.objects.all().delete()
-        CommonWord.objects.bulk_create(words, batch_size=50)
+        CommonWord.objects.bulk_create(
+            words,
+            batch_size=50,
+            update_conflicts=True,
+            unique_fields=["word"],
+            update_fields=["items", "through_item", "bitmap"],
+        )
         # only those read above: an item re-indexed meanwhile stays listed
         for start in range(0, len(reindexed), 5_000):
             ReindexedItem.objects.filter(item_id__in=reindexed[start : start + 5_000]).delete()

@@ -15,6 +15,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import QuerySet
 
+from determinations.search.backends.locks import DatabaseLock
 from determinations.search.query import SearchQuery
 
 # Snippet text marks matches with these control characters; `highlight.py` turns them into
@@ -53,6 +54,14 @@ class SearchBackend(Protocol):
     def refresh_statistics(self) -> None:
         """Let the query planner see the new data after a bulk load (PostgreSQL's autovacuum
         may take minutes; until then it plans joins as if the tables were empty)."""
+
+    def exclusive_lock(self, task: str) -> DatabaseLock:
+        """This database's lock for ``task`` (say "ingest"), held by one process at a time
+        across transactions, and released when that process ends however it ends."""
+
+    def wait_for_turn(self, task: str) -> None:
+        """Inside a transaction: wait until no other transaction on this database is at
+        ``task``, which is then this one's until it ends."""
 
     def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
         """Only the items that match ``query``."""

@@ -22,6 +22,7 @@ from determinations.search.backends import (
     WordPairs,
     distinct_ids,
     ids_from_text,
+    locks,
     ranks_of,
 )
 from determinations.search.query import SearchQuery
@@ -107,6 +108,13 @@ class PostgresBackend:
                 # Marks the band table's pages all-visible, so similar-rationale lookups read
                 # the (key, item_id) index alone: 3x faster than visiting the rows.
                 cursor.execute("VACUUM (ANALYZE) determinations_rationaleband")
+
+    def exclusive_lock(self, task: str) -> locks.DatabaseLock:
+        return locks.AdvisoryLock(task)
+
+    def wait_for_turn(self, task: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [locks.advisory_key(task)])
 
     def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
         tsquery, params = _tsquery(query)

@@ -20,6 +20,7 @@ from determinations.search.backends import (
     WordPairs,
     distinct_ids,
     ids_from_text,
+    locks,
     ranks_of,
 )
 from determinations.search.backends.checkpoints import checkpoints_beside
@@ -100,6 +101,15 @@ class SqliteBackend:
         # locked", without waiting out the busy timeout.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("PRAGMA optimize")
+
+    def exclusive_lock(self, task: str) -> locks.DatabaseLock:
+        name = connection.settings_dict["NAME"]
+        if connection.is_in_memory_db():
+            return locks.ProcessLock(f"{name} {task}")
+        return locks.FileLock(locks.lock_file(name, task))
+
+    def wait_for_turn(self, task: str) -> None:
+        pass  # a transaction begins with the write lock (BEGIN IMMEDIATE): its turn
 
     def matching(self, items: QuerySet, query: SearchQuery) -> QuerySet:
         if query.groups:
