@@ -9,6 +9,7 @@ database's lock is a file beside it.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +67,14 @@ class AdvisoryLock:
             return wait or cursor.fetchone()[0]
 
     def release(self) -> None:
-        if self._session is not None:
-            self._session.close()  # the server releases a session's locks as it ends
-            self._session = None
+        if self._session is None:
+            return
+        # Closing ends the session, and with it its locks; unlocked first all the same,
+        # should the connection go back to a pool (OPTIONS "pool") instead of closing.
+        with contextlib.suppress(DatabaseError), self._session.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+        self._session.close()
+        self._session = None
 
 
 def lock_file(database: str | Path, task: str) -> Path:
