@@ -109,10 +109,18 @@ def bomb_ratio(path: Path) -> int:
 
 
 def ingest_command(*args: str) -> tuple[list[str], str]:
-    """`manage.py ingest` in this process: (stderr lines, stdout)."""
+    """`manage.py ingest` in this process: (stderr lines but the last, stdout). The last
+    says how long the run took."""
     out, err = StringIO(), StringIO()
     call_command("ingest", *args, stdout=out, stderr=err)
-    return err.getvalue().splitlines(), out.getvalue()
+    return without_elapsed_line(err.getvalue()).splitlines(), out.getvalue()
+
+
+def without_elapsed_line(err: str) -> str:
+    """``err`` without its last line, which must say how long the run took."""
+    rest, _, elapsed = err.rstrip("\n").rpartition("\n")
+    assert re.fullmatch(r"took [\d,]+\.\d s(, [\d,]+ inputs a second)?", elapsed), elapsed
+    return rest + "\n" if rest else ""
 
 
 # Names.
@@ -480,7 +488,7 @@ def peak_ingest(env: dict, *args: str) -> tuple[int, str, str]:
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
     assert child.returncode == 0, err.decode()
-    return usage.ru_maxrss // 1024, out.decode(), err.decode()
+    return usage.ru_maxrss // 1024, out.decode(), without_elapsed_line(err.decode())
 
 
 def test_a_nested_bomb_is_refused_in_little_memory(child_db, bomb):

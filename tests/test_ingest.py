@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import zipfile
 from unittest import mock
 
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from determinations import bulk, store
 from determinations.ingest import ingest_paths, reparse_letters
+from determinations.management.commands.ingest import elapsed_line
 from determinations.models import DisputedItem, HandCorrection, Letter, ParseIssue, RejectedSource
 from determinations.parsing import parse_letter
 from tests import letters
@@ -252,7 +254,15 @@ def test_ingest_command_prints_the_summary_line(capsys, tmp_path):
         out.strip().splitlines()[-1]
         == "ingested 5 new, 0 unchanged, 1 with parse issues, 1 rejected"
     )
-    assert err == f"rejected {tmp_path.name}/notes.txt: not an IMR determination letter\n"
+    rejection, elapsed = err.splitlines()
+    assert rejection == f"rejected {tmp_path.name}/notes.txt: not an IMR determination letter"
+    assert re.fullmatch(r"took \d+\.\d s, [\d,]+ inputs a second", elapsed)
+
+
+def test_the_elapsed_line_says_how_long_and_how_fast():
+    assert elapsed_line(8065, 1.0) == "took 1.0 s, 8,065 inputs a second"
+    assert elapsed_line(100_000, 123.456) == "took 123.5 s, 810 inputs a second"
+    assert elapsed_line(0, 0.2) == "took 0.2 s"
 
 
 def test_reparse_command_prints_a_summary(capsys):

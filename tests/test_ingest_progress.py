@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import struct
 import subprocess
 import sys
@@ -44,7 +45,5 @@ def test_progress_bar_on_a_terminal_only(real_db, tmp_path):
     assert on_terminal.rstrip().endswith(
         "ingested 30 new, 0 unchanged, 6 with parse issues, 0 rejected"
     )
-    assert (piped.stdout, piped.stderr) == (
-        "ingested 10 new, 30 unchanged, 2 with parse issues, 0 rejected\n",
-        "",
-    )
+    assert piped.stdout == "ingested 10 new, 30 unchanged, 2 with parse issues, 0 rejected\n"
+    assert re.fullmatch(r"took \d+\.\d s, \d+ inputs a second\n", piped.stderr)  # no bar
