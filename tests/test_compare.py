@@ -603,7 +603,7 @@ def test_boilerplate_page_lists_repeated_passages_with_their_decisions(client, t
 
     rows = re.findall(r"<tr>\s*<td><q>(.*?)</q>.*?</tr>", page, re.S)
     assert rows == [QUOTE.rstrip(".")]
-    cells = re.findall(r'<td class="num">(.*?)</td>', page)
+    cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', page)
     assert cells == ["5", "4", "1", "80%"]
     assert "Read from all 6 matching rationales" in page
 
