@@ -17,6 +17,7 @@ from determinations.admin_filters import DecisionFilter, HandCorrectedFilter, Op
 from determinations.export import CONTENT_TYPES, csv_lines, export_records
 from determinations.indexing import reindex_letters
 from determinations.ingest import reparse_letters
+from determinations.ingest_lock import IngestRunning
 from determinations.models import (
     DisputedItem,
     DrugClass,
@@ -132,7 +133,16 @@ class LetterAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-parse selected letters (hand corrections are kept)")
     def reparse_selected(self, request, queryset) -> None:
-        report = reparse_letters(queryset)
+        try:
+            report = reparse_letters(queryset, wait=False)
+        except IngestRunning:
+            self.message_user(
+                request,
+                "An ingest or re-parse of this database is running: nothing was re-parsed. "
+                "Try again when it has finished.",
+                messages.WARNING,
+            )
+            return
         self.message_user(request, report.summary() + "; hand corrections kept.")
 
     @admin.action(description="Mark the parse issues of selected letters resolved")

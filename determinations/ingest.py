@@ -168,12 +168,20 @@ def _timed(step: str) -> Iterator[None]:
     logger.info("ingest: %s took %.1f s", step, time.perf_counter() - start)
 
 
-@one_ingest_at_a_time()
 def reparse_letters(
-    queryset=None, batch_size: int = BATCH_SIZE, progress: Progress | None = None
+    queryset=None,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    wait: bool = True,
 ) -> ReparseReport:
     """Re-run the parser over stored text; hand-corrected fields are never overwritten.
-    Waits while an ingest or another reparse of the database runs."""
+    Waits while an ingest or another reparse of the database runs, or with ``wait`` false
+    raises `IngestRunning` (a web request should not wait for an ingest)."""
+    with one_ingest_at_a_time(wait):
+        return _reparse(queryset, batch_size, progress)
+
+
+def _reparse(queryset, batch_size: int, progress: Progress | None) -> ReparseReport:
     report = ReparseReport()
     lookups = Lookups()
     lexicon = curated_lexicon()

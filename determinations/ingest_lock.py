@@ -13,15 +13,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from determinations.search.backends import backend
-from determinations.search.backends.locks import held
+from determinations.search.backends.locks import Busy, held
 
 TASK = "ingest"
 WAITING = "waiting for another ingest or reparse of this database to finish..."
 
 
+# What `one_ingest_at_a_time(wait=False)` raises while another run holds the database.
+IngestRunning = Busy
+
+
 @contextmanager
-def one_ingest_at_a_time() -> Iterator[None]:
+def one_ingest_at_a_time(wait: bool = True) -> Iterator[None]:
     """Hold this database's ingest lock for the block, waiting (and saying so on stderr)
-    while another process holds it. Not re-entrant: taken by the public entry points only."""
-    with held(backend().exclusive_lock(TASK), WAITING):
+    while another process holds it, or with ``wait`` false raising `IngestRunning`. Not
+    re-entrant: taken by the public entry points only."""
+    with held(backend().exclusive_lock(TASK), WAITING, wait):
         yield

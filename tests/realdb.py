@@ -1,8 +1,9 @@
 """A real database of its own for tests that run `manage.py` in child processes.
 
 The child must commit for real, so it cannot share pytest-django's test transaction: a SQLite
-file under the test's tmp_path, or a PostgreSQL database `imr_crash_test` on the server of
-the PostgreSQL pass.
+file under the test's tmp_path, or a PostgreSQL database `<pass database>_crash_test` on the
+server of the PostgreSQL pass (named after the pass's database, so that two checkouts' runs
+on one server never drop each other's).
 """
 
 from __future__ import annotations
@@ -34,23 +35,24 @@ class RealDatabase:
         self.env["IMR_VAR_DIR"] = str(tmp_path / "var")
         self.postgres = dj_database_url.parse(url) if url else None
         if self.postgres:
-            self.postgres["NAME"] = "imr_crash_test"
-            self._admin("DROP DATABASE IF EXISTS imr_crash_test WITH (FORCE)")
-            self._admin("CREATE DATABASE imr_crash_test")
-            self.env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/imr_crash_test"
+            self.name = f"{self.postgres['NAME']}_crash_test"
+            self.postgres["NAME"] = self.name
+            self.drop()
+            self._admin(f'CREATE DATABASE "{self.name}"')
+            self.env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{self.name}"
         self.sqlite_path = tmp_path / "var" / "imr.sqlite3"
 
     def counts(self) -> tuple[int, int, int]:
         """(letters, items, letters without items)."""
         if self.postgres:
-            with self._connect("imr_crash_test") as connection:
+            with self._connect(self.name) as connection:
                 return connection.execute(_COUNTS_SQL).fetchone()
         with sqlite3.connect(self.sqlite_path, timeout=30) as connection:
             return connection.execute(_COUNTS_SQL).fetchone()
 
     def drop(self) -> None:
         if self.postgres:
-            self._admin("DROP DATABASE IF EXISTS imr_crash_test WITH (FORCE)")
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def _admin(self, sql: str) -> None:
         with self._connect("postgres") as connection:

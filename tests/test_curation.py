@@ -287,3 +287,20 @@ def test_reviewer_group_edits_letters_but_not_users(client, folder):
     assert client.get("/admin/determinations/drugname/add/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 403
     assert client.get(f"/admin/auth/user/{reviewer.pk}/change/").status_code == 403
+
+
+def test_the_reparse_action_does_not_wait_for_a_running_ingest(steward_client, folder):
+    from determinations.ingest_lock import one_ingest_at_a_time
+
+    target = letter("CM14-0000010")
+    url = "/admin/determinations/letter/"
+    with one_ingest_at_a_time():  # as an ingest in another process holds it
+        response = steward_client.post(
+            url, {"action": "reparse_selected", "_selected_action": [target.pk]}, follow=True
+        )
+    assert "An ingest or re-parse of this database is running" in response.content.decode()
+
+    response = steward_client.post(
+        url, {"action": "reparse_selected", "_selected_action": [target.pk]}, follow=True
+    )
+    assert "Reparsed 1 letters" in response.content.decode()

@@ -45,7 +45,7 @@ def test_sigkill_half_way_then_rerun_leaves_every_letter_once_and_whole(tmp_path
 
 
 def test_two_ingests_of_overlapping_folders_at_once_end_as_one(tmp_path, real_db):
-    """Racing writers: the unique content hash turns the loser's insert into a retry."""
+    """Two ingests at once take turns (the database's ingest lock) and end as one."""
     corpus = tmp_path / "corpus"
     paths = letters.write_variants(corpus, 600)
     first, second = tmp_path / "first", tmp_path / "second"

@@ -24,6 +24,10 @@ from django.db import DatabaseError, connection, connections
 logger = logging.getLogger(__name__)
 
 
+class Busy(RuntimeError):
+    """Another process holds the lock, and the caller would rather not wait."""
+
+
 class DatabaseLock(Protocol):
     def acquire(self, wait: bool) -> bool:
         """Take the lock, waiting for it when ``wait``; whether it was taken."""
@@ -33,11 +37,13 @@ class DatabaseLock(Protocol):
 
 
 @contextmanager
-def held(lock: DatabaseLock, waiting: str) -> Iterator[None]:
+def held(lock: DatabaseLock, waiting: str, wait: bool = True) -> Iterator[None]:
     """Hold ``lock`` for the block; while another process holds it, log ``waiting`` (a
-    warning: the command's stderr shows it) and wait."""
+    warning: the command's stderr shows it) and wait, or with ``wait`` false raise `Busy`."""
     try:
         if not lock.acquire(wait=False):
+            if not wait:
+                raise Busy(waiting)
             logger.warning(waiting)
             lock.acquire(wait=True)
         yield
