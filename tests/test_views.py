@@ -202,3 +202,12 @@ def test_a_brand_name_match_says_which_name_matched(client, corpus):
     by_amrix = reasons("AMRIX")
     assert by_amrix["Amrix 15 milligrams #40, for the lumbar"] == ""  # the label shows it
     assert by_amrix["Flexeril"] == "Matched “AMRIX”, a name of cyclobenzaprine"
+
+
+def test_a_submitted_form_lands_on_its_canonical_address(client, corpus):
+    response = client.get("/?q=&age_min=&age_max=+&sort=relevance&decision=upheld&page=")
+    assert (response.status_code, response["Location"]) == (302, "/?decision=upheld")
+    assert client.get("/?sort=relevance&q=")["Location"] == "/"
+    assert client.get("/?sort=newest&decision=upheld").status_code == 200
+    bad = client.get("/?decision=sideways")  # kept, so that the page can name it
+    assert bad.status_code == 200 and "sideways" in bad.content.decode()

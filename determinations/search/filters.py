@@ -29,6 +29,7 @@ from determinations.search.query import MAX_QUERY_LENGTH, parse_query
 MAX_VALUE_LENGTH = 200
 NAMED = 3  # values a notice names before "and N more"
 SORTS = [("relevance", "Relevance"), ("newest", "Newest UR denial"), ("oldest", "Oldest UR denial")]
+DEFAULT_SORT = "relevance"  # newest first when there are no words to rank by
 SEX_CHOICES = [("female", "Female"), ("male", "Male")]
 PRIORITY_CHOICES = [(value, label) for value, label in Letter.Priority.choices if value]
 MULTI_VALUE_FACETS = (
@@ -197,7 +198,7 @@ class ItemFilter(django_filters.FilterSet):
     @property
     def ordering(self) -> str:
         """The requested order; relevance needs words to rank by, else newest first."""
-        sort = self.form.cleaned_data.get("sort") or "relevance"
+        sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
         return "newest" if sort == "relevance" and not self.search_query.groups else sort
 
     def _without_unusable_values(self, data: QueryDict) -> QueryDict:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 
 from determinations.compare import TRAY_PARAM, Tray, tray_context, tray_query
 from determinations.search import SearchPage, search
+from determinations.search.filters import DEFAULT_SORT
 from determinations.search.urls import with_values
 
 
@@ -16,6 +17,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     Every link of the page carries the parameters the search used, as cleaned (`result.links`),
     never the request's own query string.
     """
+    canonical = _without_unused(request.GET)
+    if canonical != request.GET:
+        return redirect(f"{request.path}?{canonical.urlencode()}" if canonical else request.path)
     tray = Tray.from_params(request.GET)
     result = search(request.GET, carried=tray.params())
     page = result.page
@@ -32,6 +36,17 @@ def search_page(request: HttpRequest) -> HttpResponse:
         **tray_context(tray, here, page.object_list, anchor="result"),
     }
     return render(request, "determinations/search.html", context)
+
+
+def _without_unused(params: QueryDict) -> QueryDict:
+    """``params`` without what a form sends but does not use: empty boxes and the default
+    order. Every other value stays, so that a bad one is still named in a notice."""
+    kept = QueryDict(mutable=True)
+    for name, values in params.lists():
+        used = [v for v in values if v.strip() and not (name == "sort" and v == DEFAULT_SORT)]
+        if used:
+            kept.setlist(name, used)
+    return kept
 
 
 def _page_url(result: SearchPage, number: int | bool) -> str:

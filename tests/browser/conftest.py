@@ -36,3 +36,14 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def corpus(transactional_db):
     ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS])
+
+
+def log_in_as_staff(page, live_server) -> None:
+    """Create a staff account and log ``page`` in to the admin with it."""
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("staff", password="pw-staff", is_staff=True, is_superuser=True)
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Password").fill("pw-staff")
+    page.get_by_role("button", name="Log in").click()

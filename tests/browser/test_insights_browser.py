@@ -20,7 +20,7 @@ def test_chart_a_search_and_click_a_bar(page: Page, live_server, corpus):
 
     expect(page.get_by_role("heading", name="By drug class")).to_be_visible()
     chart = page.get_by_role(
-        "img", name="By drug class: share of each group's items upheld and overturned"
+        "group", name="By drug class: share of each group's items upheld and overturned"
     )
     expect(chart).to_be_visible()
     Path(ARTIFACTS).mkdir(exist_ok=True)

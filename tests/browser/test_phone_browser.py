@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from determinations.models import DisputedItem
+from tests.browser.conftest import log_in_as_staff
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -25,7 +26,10 @@ def page_width(page: Page) -> int:
 
 def test_no_page_is_wider_than_the_phone(phone: Page, live_server):
     first, second = DisputedItem.objects.order_by("pk")[:2]
+    log_in_as_staff(phone, live_server)
     for path in [
+        "/admin/",  # the review queue
+        "/admin/determinations/letter/?parse_status__exact=failed",
         "/",
         "/?q=exacerbation&decision=upheld",
         f"/determinations/{first.letter_id}/",

@@ -62,6 +62,7 @@ def test_facets_work_without_javascript(browser, live_server, corpus):
     page.locator('#facet-decision input[value="overturned"]').check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#results-heading")).to_have_text("12 disputed items")
+    assert page.url == f"{live_server.url}/?decision=overturned"  # no empty boxes either
     context.close()
 
 
