@@ -10,6 +10,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -479,16 +480,16 @@ def _admin(config: dict, sql: str) -> None:
 
 
 def peak_ingest(env: dict, *args: str) -> tuple[int, str, str]:
-    """`manage.py ingest` in a child: its peak resident memory in MB, stdout and stderr."""
-    command = [sys.executable, str(ROOT / "manage.py"), "ingest", *args]
-    with subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as child:
-        out, err = child.stdout.read(), child.stderr.read()
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    assert child.returncode == 0, err.decode()
-    return usage.ru_maxrss // 1024, out.decode(), without_elapsed_line(err.decode())
+    """`manage.py ingest` in a child: its peak resident memory in MB (`tests/peak_memory.py`),
+    stdout and stderr."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder, "peak")
+        command = [sys.executable, str(ROOT / "tests" / "peak_memory.py"), str(report)]
+        command += [sys.executable, str(ROOT / "manage.py"), "ingest", *args]
+        child = subprocess.run(command, env=env, capture_output=True, text=True)
+        assert child.returncode == 0, child.stderr
+        peak = int(report.read_text())
+    return peak, child.stdout, without_elapsed_line(child.stderr)
 
 
 def test_a_nested_bomb_is_refused_in_little_memory(child_db, bomb):
