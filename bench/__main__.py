@@ -26,7 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-POSTGRES = "postgres://postgres@127.0.0.1:5432/imr_bench_gen_{letters}"
+# The server of DATABASE_URL when it names one (the test suite's, maybe a throwaway one),
+# else this machine's.
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
 def main() -> None:
@@ -61,7 +63,10 @@ def _environment(args) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["PYTHONPATH"] = str(ROOT)
     if args.database == "postgresql":
-        env["DATABASE_URL"] = POSTGRES.format(letters=args.letters)
+        server = os.environ.get("DATABASE_URL", POSTGRES_SERVER).rsplit("/", 1)[0]
+        if not server.startswith(("postgres://", "postgresql://")):
+            server = POSTGRES_SERVER
+        env["DATABASE_URL"] = f"{server}/imr_bench_gen_{args.letters}"
     else:
         env["IMR_VAR_DIR"] = str(OUT / f"var_gen_{args.letters}")
     return env

@@ -29,10 +29,15 @@ def test_letters_and_items_carry_no_prefix_search_indexes():
         assert cursor.fetchone()[0] == 1
 
 
-def test_letter_texts_are_compressed_with_lz4():
+def test_letter_texts_are_compressed_with_lz4_where_the_server_has_it():
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        has_lz4 = cursor.fetchone()[0]
         cursor.execute(
             "SELECT attcompression FROM pg_attribute "
             "WHERE attrelid = 'determinations_letter'::regclass AND attname = 'original_text'"
         )
-        assert cursor.fetchone()[0] == "l"
+        # "l": lz4; "": the server's default (pglz), on a server built without lz4
+        assert cursor.fetchone()[0] == ("l" if has_lz4 else "")
