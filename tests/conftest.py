@@ -19,21 +19,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return
-    import dj_database_url
-    import psycopg
+    from tests.postgres_pass import unreachable
 
-    config = dj_database_url.parse(url)
-    try:
-        # pytest-django creates its own test database; the server is what must answer.
-        psycopg.connect(
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-            user=config["USER"] or None,
-            password=config["PASSWORD"] or None,
-            dbname="postgres",
-            connect_timeout=5,
-        ).close()
-    except psycopg.OperationalError as error:
+    if error := unreachable(url):
         pytest.exit(f"PostgreSQL at {url} is unreachable: {error}", returncode=1)
 
 

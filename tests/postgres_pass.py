@@ -24,7 +24,13 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/imr"
 
 
 def answers(url: str) -> bool:
-    """Whether a PostgreSQL server answers at ``url`` (its ``postgres`` database)."""
+    """Whether a PostgreSQL server answers at ``url``."""
+    return unreachable(url) is None
+
+
+def unreachable(url: str) -> str | None:
+    """Why no PostgreSQL server answers at ``url`` (its ``postgres`` database: pytest-django
+    creates its own test database), or None when one does."""
     config = dj_database_url.parse(url)
     try:
         psycopg.connect(
@@ -35,9 +41,9 @@ def answers(url: str) -> bool:
             dbname="postgres",
             connect_timeout=3,
         ).close()
-    except psycopg.OperationalError:
-        return False
-    return True
+    except psycopg.OperationalError as error:
+        return str(error)
+    return None
 
 
 @contextmanager
