@@ -4,10 +4,8 @@ One writing connection takes turns with its server: the server applies a batch w
 writer waits, then idles while the writer prepares the next one. With two lanes, one lane
 prepares and sends its batch while the server applies the other's (the database driver
 lets other threads run while it waits). Only a database that takes concurrent writers gains
-from it (`backend().writing_lanes`); SQLite has one writer.
-
-`run_ahead` does the same for long reads: the next statements run on their own connections
-while the caller works on the result before.
+from it (`backend().writing_lanes`); SQLite has one writer. (`backends.run_ahead` does the
+same for long reads.)
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from __future__ import annotations
 import collections
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent import futures
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -111,31 +109,3 @@ def writing_lanes(count: int | None = None) -> Iterator[WritingLanes | SameThrea
         yield lanes
     finally:
         lanes.close()
-
-
-def run_ahead(tasks: Iterable[Task], connections: int) -> Iterator[Result]:
-    """The results of ``tasks`` in order, each task run on a thread with a connection of its
-    own, ``connections`` at once, so that they run while the caller works on the result
-    before. On the caller's connection, one at a time, inside a transaction (the others
-    would not see its writes)."""
-    if connections <= 1 or connection.in_atomic_block:
-        yield from (task() for task in tasks)
-        return
-    pool = futures.ThreadPoolExecutor(connections, thread_name_prefix="run-ahead")
-    try:
-        pending: collections.deque[Future] = collections.deque()
-        for task in tasks:
-            pending.append(pool.submit(_on_own_connection, task))
-            if len(pending) > connections:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _on_own_connection(task: Task) -> Result:
-    try:
-        return task()
-    finally:
-        connection.close()  # this thread's, opened by the task

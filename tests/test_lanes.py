@@ -12,7 +12,7 @@ from django.db import connections, transaction
 
 from determinations import ingest, similarity
 from determinations.ingest import ingest_paths
-from determinations.lanes import WritingLanes, run_ahead
+from determinations.lanes import WritingLanes
 from determinations.models import (
     CommonWord,
     DisputedItem,
@@ -22,6 +22,7 @@ from determinations.models import (
     StagedBandKeys,
 )
 from determinations.search.backends import backend
+from determinations.search.backends.run_ahead import run_ahead
 from tests import letters
 
 pytestmark = pytest.mark.django_db(transaction=True)  # lanes commit on their own connections

@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from determinations.lanes import run_ahead
 from determinations.routing import read_connection
 from determinations.search import backends
 from determinations.search.backends import (
@@ -25,6 +24,7 @@ from determinations.search.backends import (
     locks,
     ranks_of,
 )
+from determinations.search.backends.run_ahead import run_ahead
 from determinations.search.query import SearchQuery
 
 ITEMS = "determinations_disputeditem"
