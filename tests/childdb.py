@@ -25,6 +25,7 @@ import psycopg
 from determinations.ingest_lock import TASK
 from determinations.search.backends.locks import advisory_key, lock_file
 from tests.letters import ROOT
+from tests.postgres_pass import server_connection
 
 _SQL = {
     "letters": "SELECT count(*) FROM determinations_letter",
@@ -134,14 +135,7 @@ class ChildDatabase:
             connection.execute(sql)
 
     def _server(self, name: str) -> psycopg.Connection:
-        return psycopg.connect(
-            host=self.postgres["HOST"] or None,
-            port=self.postgres["PORT"] or None,
-            user=self.postgres["USER"] or None,
-            password=self.postgres["PASSWORD"] or None,
-            dbname=name,
-            autocommit=True,
-        )
+        return server_connection(self.postgres, name)
 
 
 def summary_counts(out: str) -> tuple[int, int]:

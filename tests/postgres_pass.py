@@ -31,19 +31,25 @@ def answers(url: str) -> bool:
 def unreachable(url: str) -> str | None:
     """Why no PostgreSQL server answers at ``url`` (its ``postgres`` database: pytest-django
     creates its own test database), or None when one does."""
-    config = dj_database_url.parse(url)
     try:
-        psycopg.connect(
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-            user=config["USER"] or None,
-            password=config["PASSWORD"] or None,
-            dbname="postgres",
-            connect_timeout=3,
-        ).close()
+        server_connection(dj_database_url.parse(url), "postgres", connect_timeout=3).close()
     except psycopg.OperationalError as error:
         return str(error)
     return None
+
+
+def server_connection(config: dict, dbname: str, **options) -> psycopg.Connection:
+    """An autocommit connection to database ``dbname`` on the server of ``config`` (Django's
+    settings of a PostgreSQL database, as `dj_database_url.parse` gives them)."""
+    return psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname=dbname,
+        autocommit=True,
+        **options,
+    )
 
 
 @contextmanager

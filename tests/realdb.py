@@ -14,9 +14,9 @@ import subprocess
 import sys
 
 import dj_database_url
-import psycopg
 
 from tests.letters import ROOT
+from tests.postgres_pass import server_connection
 
 _COUNTS_SQL = (
     "SELECT (SELECT COUNT(*) FROM determinations_letter),"
@@ -59,14 +59,7 @@ class RealDatabase:
             connection.execute(sql)
 
     def _connect(self, name: str):
-        return psycopg.connect(
-            host=self.postgres["HOST"] or None,
-            port=self.postgres["PORT"] or None,
-            user=self.postgres["USER"] or None,
-            password=self.postgres["PASSWORD"] or None,
-            dbname=name,
-            autocommit=True,
-        )
+        return server_connection(self.postgres, name)
 
 
 def manage(db: RealDatabase, *args: str, stdin: int | None = None) -> subprocess.Popen:

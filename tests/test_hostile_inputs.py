@@ -18,7 +18,6 @@ from io import StringIO
 from pathlib import Path
 
 import dj_database_url
-import psycopg
 import pytest
 from django.core.management import call_command
 
@@ -30,6 +29,7 @@ from determinations.sources import Source, Unreadable, discover, printable
 from determinations.zips import ArchiveLimits
 from tests import letters
 from tests.letters import ROOT
+from tests.postgres_pass import server_connection
 
 SEEDS = sorted(letters.SEED_LETTERS.glob("*.txt"))
 LETTER = SEEDS[0].read_bytes()
@@ -472,10 +472,7 @@ def child_db(tmp_path):
 
 
 def _admin(config: dict, sql: str) -> None:
-    with psycopg.connect(
-        host=config["HOST"] or None, port=config["PORT"] or None, user=config["USER"] or None,
-        password=config["PASSWORD"] or None, dbname="postgres", autocommit=True,
-    ) as connection:  # fmt: skip
+    with server_connection(config, "postgres") as connection:
         connection.execute(sql)
 
 
