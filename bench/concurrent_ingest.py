@@ -89,7 +89,7 @@ def main() -> None:
 def ingests(database, folder: Path, count: int, workers: int) -> tuple[list[Run], float]:
     """Run ``count`` ingests of ``folder`` into ``database`` at once; what each did, and
     the seconds until the last ended."""
-    from determinations.ingest_lock import WAITING
+    from determinations.ingest.lock import WAITING
     from tests.childdb import summary_counts
 
     start = time.perf_counter()

@@ -33,7 +33,7 @@ def main() -> None:
 
     django.setup()
     logging.getLogger("determinations").setLevel(logging.INFO)  # the steps' timings
-    from determinations import ingest
+    from determinations.ingest import service as ingest
     from determinations.models import CommonWord
 
     for _ in range(args.repeats):

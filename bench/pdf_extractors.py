@@ -4,7 +4,7 @@ poppler's `pdftotext`. A script that prints figures.
     .venv/bin/python bench/pdf_extractors.py [--letters DIR]
 
 Extracts every PDF under ``--letters`` (default: the 97 published letters in
-sample_corpus/dwc-2017) with `determinations.pdf.extract_text` and with `pdftotext -layout`
+sample_corpus/dwc-2017) with `determinations.ingest.pdf.extract_text` and with `pdftotext -layout`
 (and plain `pdftotext`, poppler's reading order, for reference), parses each text with
 `parse_letter`, and prints per field how many letters (letter fields) or items (item fields)
 come out different from PDFium's, then the extraction time per letter of each. poppler runs
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from determinations import pdf  # noqa: E402
+from determinations.ingest import pdf  # noqa: E402
 from determinations.parsing import ParsedItem, ParsedLetter, parse_letter  # noqa: E402
 
 LETTER_FIELDS = [

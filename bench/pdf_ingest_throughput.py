@@ -64,9 +64,9 @@ def fresh_sqlite(var: Path) -> dict[str, str]:
 
 def worker_steps(folder: Path, sample: int, root: Path) -> dict[str, float]:
     """Milliseconds a letter for each step a worker takes on a PDF, in this process."""
-    from determinations import pdf
+    from determinations.ingest import pdf
+    from determinations.ingest.reading import content_hash
     from determinations.parsing import parse_letter
-    from determinations.reading import content_hash
 
     paths = sorted(folder.glob("*.pdf"))[:sample]
     parse_letter(pdf.extract_text(paths[0].read_bytes()))  # the lexicon loads outside

@@ -33,9 +33,9 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrsite.settings.base")
     django.setup()  # for `ingest`'s imports; no connection is opened
-    from determinations import ingest
-    from determinations.reading import read_sources, use_lexicon
-    from determinations.sources import discover
+    from determinations.ingest import service as ingest
+    from determinations.ingest.reading import read_sources, use_lexicon
+    from determinations.ingest.sources import discover
 
     sources = list(itertools.islice(discover([args.corpus]), args.warm_up + args.letters))
     if len(sources) < args.warm_up + args.letters:

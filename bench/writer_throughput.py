@@ -6,7 +6,7 @@
 Reads and parses the first N letters of a corpus (`bench.generator`) in this process first,
 then times storing them in batches as `ingest` does, into a fresh SQLite file (or the
 PostgreSQL database of ``--database-url``, dropped and created again), with the last merge
-of staged band keys, on the database's writing lanes (`determinations/lanes.py`; `--lanes`
+of staged band keys, on the database's writing lanes (`determinations/ingest/lanes.py`; `--lanes`
 overrides their number). Run from two checkouts (`git worktree add`) to compare the writer
 of each: an ingest with workers mixes the writer with parsing on the same two cores, and one
 run of 100,000 letters varied by 10% from the next on this machine.
@@ -40,12 +40,13 @@ def main() -> None:
 def _measure(corpus: Path, letters: int, lanes: int | None) -> None:
     from functools import partial
 
-    from determinations import ingest, similarity
-    from determinations.lanes import writing_lanes
-    from determinations.reading import ReadLetter, read_sources
-    from determinations.search.backends import backend
-    from determinations.sources import discover
-    from determinations.store import Lookups
+    from determinations import similarity
+    from determinations.ingest import service as ingest
+    from determinations.ingest.bulk import bulk_load
+    from determinations.ingest.lanes import writing_lanes
+    from determinations.ingest.reading import ReadLetter, read_sources
+    from determinations.ingest.sources import discover
+    from determinations.ingest.store import Lookups
 
     sources = list(discover([corpus]))[:letters]
     start = time.perf_counter()
@@ -54,7 +55,7 @@ def _measure(corpus: Path, letters: int, lanes: int | None) -> None:
 
     report, lookups = ingest.IngestReport(), Lookups()
     start, cpu = time.perf_counter(), time.process_time()
-    with backend().bulk_load(), writing_lanes(lanes) as writing:
+    with bulk_load(), writing_lanes(lanes) as writing:
         for batch in ingest._batches(results, ingest.BATCH_SIZE):
             lookups.resolve([r.parsed for r in batch if isinstance(r, ReadLetter)])
             for part in writing.send(partial(ingest._store_batch, batch, lookups)):

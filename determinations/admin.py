@@ -17,7 +17,7 @@ from determinations.admin_filters import DecisionFilter, HandCorrectedFilter, Op
 from determinations.export import CONTENT_TYPES, csv_lines, export_records
 from determinations.indexing import reindex_letters
 from determinations.ingest import reparse_letters
-from determinations.ingest_lock import IngestRunning
+from determinations.ingest.lock import IngestRunning
 from determinations.models import (
     DisputedItem,
     DrugClass,

@@ -8,9 +8,9 @@ data stewards added.
 from __future__ import annotations
 
 from determinations.export_records import write_records
+from determinations.ingest.store import ITEM_FIELDS, LETTER_FIELDS, WHOLE_ITEM, record_correction
 from determinations.lexicon import Lexicon, default_lexicon
 from determinations.models import DisputedItem, DrugName, Letter, ParseIssue
-from determinations.store import ITEM_FIELDS, LETTER_FIELDS, WHOLE_ITEM, record_correction
 
 LETTER_LISTS = ("reviewer_states", "reviewer_specialties")
 ADDED, DELETED = "added by hand", "deleted by hand"

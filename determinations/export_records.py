@@ -14,8 +14,8 @@ from collections.abc import Iterable
 import zstandard
 from django.db import connection, transaction
 
-from determinations import bulk
 from determinations.export_sql import formatting_sql, ids_param, in_ids, table, wanted
+from determinations.ingest import bulk
 from determinations.models import ExportRecord, RecordDictionary
 from determinations.routing import read_connection
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import IntegrityError, connection, transaction
 
-from determinations import bulk
-from determinations.ingest_lock import one_ingest_at_a_time
+from determinations.ingest import bulk
+from determinations.ingest.lock import one_ingest_at_a_time
 from determinations.models import (
     DisputedItem,
     RationaleBand,

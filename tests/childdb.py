@@ -22,7 +22,7 @@ from typing import NamedTuple
 import dj_database_url
 import psycopg
 
-from determinations.ingest_lock import TASK
+from determinations.ingest.lock import TASK
 from determinations.search.backends.locks import advisory_key, lock_file
 from tests.letters import ROOT
 from tests.postgres_pass import server_connection

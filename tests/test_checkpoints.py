@@ -6,7 +6,7 @@ import logging
 import sqlite3
 import time
 
-from determinations.search.backends.checkpoints import checkpoints_beside
+from determinations.ingest.bulk.sqlite import checkpoints_beside
 
 ROWS, ROW_BYTES = 400, 4000
 

@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from determinations import ingest
 from determinations.indexing import reindex_letters
 from determinations.ingest import ingest_paths
+from determinations.ingest import service as ingest
 from determinations.models import CommonWord, DisputedItem, Letter, ReindexedItem
 from determinations.search import common_words, forget_recent_matches, search
 from determinations.search.backends import backend, postgres

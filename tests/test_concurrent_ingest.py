@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from determinations.ingest_lock import WAITING
+from determinations.ingest.lock import WAITING
 from determinations.parsing import parse_letter
 from tests import letters
 from tests.childdb import ChildDatabase, Counts, summary_counts

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from determinations.ingest import ingest_paths
+from determinations.ingest.store import WHOLE_ITEM
 from determinations.models import (
     DisputedItem,
     DrugClass,
@@ -22,7 +23,6 @@ from determinations.models import (
     Medication,
     ParseIssue,
 )
-from determinations.store import WHOLE_ITEM
 from tests.adminforms import change_form_data
 from tests.letters import letter_with_items
 
@@ -290,7 +290,7 @@ def test_reviewer_group_edits_letters_but_not_users(client, folder):
 
 
 def test_the_reparse_action_does_not_wait_for_a_running_ingest(steward_client, folder):
-    from determinations.ingest_lock import one_ingest_at_a_time
+    from determinations.ingest.lock import one_ingest_at_a_time
 
     target = letter("CM14-0000010")
     url = "/admin/determinations/letter/"

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from determinations.ingest import ingest_paths
-from determinations.search.backends import fts_merges
+from determinations.ingest.bulk import sqlite as fts_merges
 from determinations.search.backends.sqlite import FTS, ITEMS
 from tests import letters
 

@@ -21,12 +21,11 @@ import dj_database_url
 import pytest
 from django.core.management import call_command
 
-from determinations import zips
-from determinations.ingest import count_sources, ingest_paths
+from determinations.ingest import archives, count_sources, ingest_paths
+from determinations.ingest.archives import ArchiveLimits
+from determinations.ingest.reading import read_sources
+from determinations.ingest.sources import Source, Unreadable, discover, printable
 from determinations.models import Letter, RejectedSource
-from determinations.reading import read_sources
-from determinations.sources import Source, Unreadable, discover, printable
-from determinations.zips import ArchiveLimits
 from tests import letters
 from tests.letters import ROOT
 from tests.postgres_pass import server_connection
@@ -535,4 +534,4 @@ def test_every_ingest_flag_is_documented():
     ours = {flag for flag in flags if flag.startswith(("--max-", "--workers", "--batch-size"))}
     assert len(ours) == 6
     assert sorted(flag for flag in ours if f"`{flag}" not in documented) == []
-    assert zips.ArchiveLimits() == ArchiveLimits(5, 1_000_000, 20 * 1024**3, 100)
+    assert archives.ArchiveLimits() == ArchiveLimits(5, 1_000_000, 20 * 1024**3, 100)

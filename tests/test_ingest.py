@@ -11,8 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from determinations import bulk, store
-from determinations.ingest import ingest_paths, reparse_letters
+from determinations.ingest import bulk, ingest_paths, reparse_letters, store
 from determinations.management.commands.ingest import elapsed_line
 from determinations.models import DisputedItem, HandCorrection, Letter, ParseIssue, RejectedSource
 from determinations.parsing import parse_letter
@@ -37,7 +36,7 @@ def test_sample_corpus_ingests_with_items_and_reviewer_facts():
 
 
 def test_ingested_rows_hold_typed_values_and_ids_are_never_reused(tmp_path):
-    """Ingest writes plain rows with ids it takes itself (`determinations/bulk.py`)."""
+    """Ingest writes plain rows with ids it takes itself (`determinations/ingest/bulk/`)."""
     ingest_paths([letters.SEED_LETTERS])
     letter = Letter.objects.exclude(date_of_injury=None).exclude(diagnoses=[]).first()
     assert isinstance(letter.date_of_injury, datetime.date) and isinstance(letter.diagnoses, list)

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from determinations.ingest_lock import WAITING, one_ingest_at_a_time
+from determinations.ingest.lock import WAITING, one_ingest_at_a_time
 from determinations.search.backends import locks
 
 

@@ -1,4 +1,4 @@
-"""Writing lanes: an ingest's batches stored on threads of their own (`determinations/lanes.py`)."""
+"""Writing lanes: an ingest's batches stored on threads of their own (`determinations/ingest/lanes.py`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from functools import partial
 import pytest
 from django.db import connections, transaction
 
-from determinations import ingest, similarity
-from determinations.ingest import ingest_paths
-from determinations.lanes import WritingLanes
+from determinations import similarity
+from determinations.ingest import ingest_paths, service
+from determinations.ingest.bulk import loader
+from determinations.ingest.lanes import WritingLanes
 from determinations.models import (
     CommonWord,
     DisputedItem,
@@ -21,7 +22,6 @@ from determinations.models import (
     RationaleBand,
     StagedBandKeys,
 )
-from determinations.search.backends import backend
 from determinations.search.backends.run_ahead import run_ahead
 from tests import letters
 
@@ -97,18 +97,18 @@ def test_an_ingest_stores_each_letter_once_on_this_database_s_lanes(tmp_path, mo
         shutil.copy(path, tmp_path / path.name)
         shutil.copy(path, tmp_path / f"copy_{path.name}")  # the same letter in another batch
     writers = set()
-    store_batch = ingest._store_batch
+    store_batch = service._store_batch
 
     def spied(results, lookups):
         writers.add(threading.current_thread().name)
         return store_batch(results, lookups)
 
-    monkeypatch.setattr(ingest, "_store_batch", spied)
+    monkeypatch.setattr(service, "_store_batch", spied)
     monkeypatch.setattr(similarity, "MERGE_EVERY", 2)  # merges beside batches, on the lanes
 
     report = ingest_paths([tmp_path], batch_size=2)
 
-    lanes = backend().writing_lanes
+    lanes = loader().writing_lanes
     expected = {f"ingest-writer-{n}" for n in range(lanes)} if lanes > 1 else {"MainThread"}
     assert writers and writers <= expected  # which lane takes which batch is the threads' race
     assert (report.new, report.unchanged, report.with_issues, report.rejected) == (5, 5, 1, [])

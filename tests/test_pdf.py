@@ -1,4 +1,4 @@
-"""PDF text extraction and the kept originals (`determinations/pdf.py`): bytes in, no database."""
+"""PDF text extraction and the kept originals (`determinations/ingest/pdf.py`): bytes in, no database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from determinations import pdf
+from determinations.ingest import pdf
 from determinations.parsing import parse_letter
 from tests import letters, pdfs
 

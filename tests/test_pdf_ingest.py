@@ -10,8 +10,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
-from determinations import pdf
-from determinations.ingest import ingest_paths, reparse_letters
+from determinations.ingest import ingest_paths, pdf, reparse_letters
 from determinations.models import DisputedItem, Letter, RejectedSource
 from determinations.parsing import parse_letter
 from tests import letters, pdfs

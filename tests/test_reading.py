@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from determinations import reading
-from determinations.reading import ReadLetter, Rejection, read_source, read_sources
-from determinations.sources import Source, Unreadable, discover
+from determinations.ingest import reading
+from determinations.ingest.reading import ReadLetter, Rejection, read_source, read_sources
+from determinations.ingest.sources import Source, Unreadable, discover
 from tests import letters
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from determinations.accuracy import corrected, measure
-from determinations.reading import ReadLetter, read_source
-from determinations.sources import discover
+from determinations.ingest.reading import ReadLetter, read_source
+from determinations.ingest.sources import discover
 from tests.letters import REAL_LETTERS
 
 EXPECTED = json.loads((REAL_LETTERS / "expected.json").read_text(encoding="utf-8"))

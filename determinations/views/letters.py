@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from determinations.compare import Tray, similar_links, tray_context, tray_query
+from determinations.ingest.pdf import kept_pdf_path
+from determinations.ingest.store import WHOLE_ITEM
 from determinations.models import DisputedItem, Letter
-from determinations.pdf import kept_pdf_path
 from determinations.search.highlight import highlight_words
 from determinations.search.query import MAX_QUERY_LENGTH, parse_query
 from determinations.similarity import MIN_SIMILARITY
-from determinations.store import WHOLE_ITEM
 
 
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -8,8 +8,8 @@ from pathlib import Path, PurePosixPath
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from determinations.accuracy import corrected, measure
-from determinations.reading import ReadLetter, read_source
-from determinations.sources import discover
+from determinations.ingest.reading import ReadLetter, read_source
+from determinations.ingest.sources import discover
 
 
 class Command(BaseCommand):

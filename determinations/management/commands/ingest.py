@@ -10,8 +10,8 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from determinations.ingest import count_sources, ingest_paths
+from determinations.ingest.archives import ArchiveLimits
 from determinations.management.commands._progress import progress_bar
-from determinations.zips import ArchiveLimits
 
 _SIZE = re.compile(r"(\d+)\s*([kmgt]?)i?b?", re.I)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}

@@ -7,7 +7,6 @@ restrict a queryset to a query's matches, rank them and cut snippets.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -39,17 +38,11 @@ WordPairs = tuple[np.ndarray, np.ndarray]
 
 
 class SearchBackend(Protocol):
-    # How many connections an ingest writes batches on at once (`lanes.py`).
-    writing_lanes: int
-
     def index_letters(self, letter_ids: list[int]) -> None:
         """(Re)build the search entries of every disputed item of these letters."""
 
     def forget_items(self, item_ids: list[int]) -> None:
         """Drop the search entries of deleted items."""
-
-    def bulk_load(self) -> AbstractContextManager[None]:
-        """A block in which this connection is tuned for writing many letters (ingest)."""
 
     def refresh_statistics(self) -> None:
         """Let the query planner see the new data after a bulk load (PostgreSQL's autovacuum

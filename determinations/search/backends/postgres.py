@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 from django.db import connection
@@ -78,9 +77,6 @@ _HEADLINE_OPTIONS = (
 
 
 class PostgresBackend:
-    # Two: the server applies one lane's batch while the other lane prepares its next.
-    writing_lanes = 2
-
     def index_letters(self, letter_ids: list[int]) -> None:
         if letter_ids:
             with connection.cursor() as cursor:
@@ -90,16 +86,6 @@ class PostgresBackend:
         if item_ids:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {SEARCH} WHERE item_id = ANY(%s)", [list(item_ids)])
-
-    @contextmanager
-    def bulk_load(self) -> Iterator[None]:
-        # Commits do not wait for the WAL flush: a crash may lose the last batches, never
-        # corrupt anything, and ingest is idempotent, so running it again completes the job.
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO off")
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
 
     def refresh_statistics(self) -> None:
         with connection.cursor() as cursor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 from django.db import connection, transaction
@@ -23,18 +22,10 @@ from determinations.search.backends import (
     locks,
     ranks_of,
 )
-from determinations.search.backends.checkpoints import checkpoints_beside
-from determinations.search.backends.fts_merges import merges_deferred
 from determinations.search.query import SearchQuery, Term
 
 ITEMS = "determinations_disputeditem"
 FTS = "determinations_item_fts"
-WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default
-# While a thread checkpoints beside a bulk load (checkpoints.py), the writer's own checkpoint
-# is rare: once the log passes 256 MB, it copies what the thread has not yet, so that the next
-# transaction starts the log from its beginning again (without it the log grew all run long,
-# to 1.9 GB 500,000 letters in: the thread is seldom done between two batches).
-BULK_LOAD_AUTOCHECKPOINT = 65536
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0003 made the table
 # Column weights for bm25(): names (A), rationale (B), guidelines (B), summary (C).
 _BM25 = f"bm25({FTS}, 10.0, 4.0, 4.0, 1.0)"
@@ -53,8 +44,6 @@ WHERE i.letter_id IN ({{placeholders}})
 
 
 class SqliteBackend:
-    writing_lanes = 1  # one writer at a time
-
     def index_letters(self, letter_ids: list[int]) -> None:
         if not letter_ids:
             return
@@ -72,27 +61,6 @@ class SqliteBackend:
             placeholders = ", ".join("%s" for _ in item_ids)
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", list(item_ids))
-
-    @contextmanager
-    def bulk_load(self) -> Iterator[None]:
-        # A 256 MB page cache for this connection: the similar-rationale index takes its keys
-        # in random order, and with the default 2 MB cache every insert misses.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")
-            cursor.execute("PRAGMA journal_mode")
-            in_wal = cursor.fetchone()[0] == "wal"  # not so in memory (tests)
-        if not in_wal:
-            with merges_deferred(FTS, ITEMS):
-                yield
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_LOAD_AUTOCHECKPOINT}")
-        try:
-            with checkpoints_beside(connection.settings_dict["NAME"]), merges_deferred(FTS, ITEMS):
-                yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
 
     def refresh_statistics(self) -> None:
         # In a write transaction (BEGIN IMMEDIATE, settings' transaction_mode) taken first:

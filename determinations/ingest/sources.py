@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from determinations import zips
-from determinations.zips import ArchiveLimits
+from determinations.ingest import archives
+from determinations.ingest.archives import ArchiveLimits
 
 # The longest real letters are well under 100 kB as text, and their PDFs (2 to 4 pages) under
 # 200 kB: a file ten megabytes long is not one letter.
@@ -236,7 +236,7 @@ class _Level:
     """An archive being listed, in the stack of those open inside one another."""
 
     name: str
-    archive: zips.Archive
+    archive: archives.Archive
     depth: int  # 0: the archive on disk
     members: Iterator = field(init=False)
 
@@ -251,9 +251,9 @@ def _archive(
 
     The archives open inside one another are a stack, not a recursion, so no nesting reaches
     Python's limit; each is opened once and read in order."""
-    budget = zips.Budget(limits)
+    budget = archives.Budget(limits)
     try:
-        stack = [_Level(name, zips.open_zip(_opened(path), budget), 0)]
+        stack = [_Level(name, archives.open_zip(_opened(path), budget), 0)]
     except Exception as error:  # whatever a hostile file raises: see _next
         yield Unreadable(name, _reason(error, "unreadable archive"))
         return
@@ -276,7 +276,7 @@ def _archive(
 
 
 def _next(
-    level: _Level, info: zipfile.ZipInfo, unread: Source, budget: zips.Budget, read: bool
+    level: _Level, info: zipfile.ZipInfo, unread: Source, budget: archives.Budget, read: bool
 ) -> Source | Unreadable | _Level:
     """Member ``info`` of ``level`` (``unread``: its name and archive): a `Source` with its
     bytes, an `Unreadable`, or the `_Level` of the archive it is."""
@@ -286,7 +286,9 @@ def _next(
         level.archive.check_ratio(info, budget.limits.ratio)
         if nested:
             budget.check_depth(level.depth + 1)
-            return _Level(name, zips.open_zip(level.archive.spool(info), budget), level.depth + 1)
+            return _Level(
+                name, archives.open_zip(level.archive.spool(info), budget), level.depth + 1
+            )
         if not read:  # listed to be counted: no bytes, and none to be read
             return replace(unread, data=b"", size=info.file_size)
         if info.file_size > MAX_LETTER_BYTES:
@@ -300,6 +302,6 @@ def _next(
 
 
 def _reason(error: Exception, prefix: str) -> str:
-    if isinstance(error, (zips.Refused, TooLarge, NotRegular)):
+    if isinstance(error, (archives.Refused, TooLarge, NotRegular)):
         return str(error)
     return f"{prefix}: {str(error) or type(error).__name__}"

@@ -8,11 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from determinations import pdf
+from determinations.ingest import pdf
+from determinations.ingest.sources import NotRegular, Source, TooLarge, Unreadable
 from determinations.lexicon import Lexicon
 from determinations.parsing import ParsedLetter, decode, parse_letter
 from determinations.rationales.minhash import packed_band_keys, sketches
-from determinations.sources import NotRegular, Source, TooLarge, Unreadable
 
 # Letters are plain text (SPEC: "The documents") or the DWC's PDFs; a file without a suffix
 # is tried too, and a file of any other name that starts as a PDF does.

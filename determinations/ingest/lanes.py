@@ -4,7 +4,7 @@ One writing connection takes turns with its server: the server applies a batch w
 writer waits, then idles while the writer prepares the next one. With two lanes, one lane
 prepares and sends its batch while the server applies the other's (the database driver
 lets other threads run while it waits). Only a database that takes concurrent writers gains
-from it (`backend().writing_lanes`); SQLite has one writer. (`backends.run_ahead` does the
+from it (`bulk.loader().writing_lanes`); SQLite has one writer. (`backends.run_ahead` does the
 same for long reads.)
 """
 
@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 
 from django.db import connection
 
-from determinations.search.backends import backend
+from determinations.ingest.bulk import bulk_load, loader
 
 Result = TypeVar("Result")
 Task = Callable[[], Result]  # a batch to store, or a merge of staged keys
@@ -73,7 +73,7 @@ class WritingLanes(Generic[Result]):
 
     def _lane(self) -> None:
         try:
-            with backend().bulk_load():
+            with bulk_load():
                 while (queued := self._tasks.get()) is not None:
                     task, future = queued
                     if future.set_running_or_notify_cancel():
@@ -100,7 +100,7 @@ def writing_lanes(count: int | None = None) -> Iterator[WritingLanes | SameThrea
     """``count`` lanes (by default as many as this database takes); the caller's own
     connection when that is one, or when the caller is inside a transaction (its writes
     must be part of it)."""
-    count = backend().writing_lanes if count is None else count
+    count = loader().writing_lanes if count is None else count
     if count <= 1 or connection.in_atomic_block:
         yield SameThread()
         return

@@ -20,18 +20,19 @@ from django.db import IntegrityError
 
 from determinations import similarity
 from determinations.curation import curated_lexicon
-from determinations.ingest_lock import one_ingest_at_a_time
-from determinations.lanes import writing_lanes
+from determinations.ingest.archives import ArchiveLimits
+from determinations.ingest.bulk import bulk_load
+from determinations.ingest.lanes import writing_lanes
+from determinations.ingest.lock import one_ingest_at_a_time
+from determinations.ingest.reading import ReadLetter, Rejection, read_sources, start_worker
+from determinations.ingest.sources import discover
+from determinations.ingest.store import Lookups, apply_reparse, store_new_letters
+from determinations.ingest.workers import start_worker_ending_with
 from determinations.lexicon import Lexicon
 from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
-from determinations.reading import ReadLetter, Rejection, read_sources, start_worker
 from determinations.search.backends import backend
 from determinations.search.common_words import refresh_common_words
-from determinations.sources import discover
-from determinations.store import Lookups, apply_reparse, store_new_letters
-from determinations.workers import start_worker_ending_with
-from determinations.zips import ArchiveLimits
 
 BATCH_SIZE = 250
 BATCHES_AHEAD = 2  # batches parsed in the workers while one is written
@@ -107,7 +108,7 @@ def ingest_paths(
                     progress(part.seen)
 
     reader = _batch_reader(workers, curated_lexicon(), Path(settings.IMR_PDF_ROOT))
-    with backend().bulk_load(), reader as read_all:
+    with bulk_load(), reader as read_all:
         with writing_lanes() as lanes:
             for results in read_all(batches):
                 # Rows of the small tables are written here, outside any batch's transaction,

@@ -17,8 +17,8 @@ import threading
 import time
 from pathlib import Path
 
+from determinations.ingest.reading import start_worker
 from determinations.lexicon import Lexicon
-from determinations.reading import start_worker
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 WATCH_EVERY = 1.0  # seconds between two looks at the parent, where the kernel cannot tell

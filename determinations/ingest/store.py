@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from determinations import bulk, similarity
+from determinations import similarity
 from determinations.export_records import write_records
 from determinations.indexing import reindex_letters
+from determinations.ingest import bulk
+from determinations.ingest.reading import ReadLetter
 from determinations.lexicon import default_lexicon
 from determinations.models import (
     CorpusVersion,
@@ -25,7 +27,6 @@ from determinations.models import (
 )
 from determinations.parsing import ParsedItem, ParsedLetter
 from determinations.parsing.result import STATUS_FAILED, STATUS_OK, STATUS_WARNING
-from determinations.reading import ReadLetter
 from determinations.search.backends import backend
 
 LETTER_FIELDS = (
