@@ -129,7 +129,7 @@ class CommonWord(models.Model):
     word = models.CharField(max_length=200, unique=True)
     items = models.PositiveIntegerField(help_text="Items holding the word when counted")
     through_item = models.BigIntegerField(help_text="The bitmap covers item ids up to this")
-    bitmap = models.BinaryField()  # zstd of numpy.packbits over item ids 0..through_item
+    bitmap = models.BinaryField()  # a serialized Roaring bitmap (pyroaring) of item ids
 
     def __str__(self) -> str:
         return f"{self.word} ({self.items} items)"

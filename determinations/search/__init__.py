@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from cachetools import LRUCache, cached
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import F, QuerySet
 from django.http import QueryDict
@@ -32,8 +32,6 @@ from determinations.search.urls import used_parameters
 
 RESULTS_PER_PAGE = 20
 RECENT_QUERIES = 32
-_recent_matches: OrderedDict[tuple, TextMatches] = OrderedDict()
-_recent_lock = threading.Lock()
 
 
 @dataclass
@@ -155,6 +153,12 @@ class ItemsByRow(Sequence):
         return items if isinstance(index, slice) else items[0]
 
 
+def _recent_key(query: SearchQuery, columns: ItemColumns, rank: bool) -> tuple:
+    cases = (tuple(query.case_numbers), tuple(query.excluded_case_numbers))
+    return (columns.version, query.to_websearch(), cases, rank)
+
+
+@cached(LRUCache(RECENT_QUERIES), key=_recent_key, lock=threading.Lock())
 def text_matches(query: SearchQuery, columns: ItemColumns, rank: bool) -> TextMatches | None:
     """The items a query matches, remembered per corpus version for the next few requests.
 
@@ -163,26 +167,9 @@ def text_matches(query: SearchQuery, columns: ItemColumns, rank: bool) -> TextMa
     """
     if query.is_empty:
         return None
-    key = (
-        columns.version,
-        query.to_websearch(),
-        tuple(query.case_numbers),
-        tuple(query.excluded_case_numbers),
-        rank,
-    )
-    with _recent_lock:
-        if key in _recent_matches:
-            _recent_matches.move_to_end(key)
-            return _recent_matches[key]
     if query.has_case_numbers:
-        found = _within_letters(query, columns, rank)
-    else:
-        found = _words_matched(query, columns, rank)
-    with _recent_lock:
-        _recent_matches[key] = found
-        while len(_recent_matches) > RECENT_QUERIES:
-            _recent_matches.popitem(last=False)
-    return found
+        return _within_letters(query, columns, rank)
+    return _words_matched(query, columns, rank)
 
 
 def _words_matched(query: SearchQuery, columns: ItemColumns, rank: bool) -> TextMatches:
@@ -240,8 +227,7 @@ def _unknown_case_numbers(query: SearchQuery) -> list[str]:
 def forget_recent_matches() -> None:
     """Empty the per-process memory of recent text matches and of common-word bitmaps
     (benchmarks measure cold runs)."""
-    with _recent_lock:
-        _recent_matches.clear()
+    text_matches.cache_clear()
     common_words.forget_bitmaps()
 
 

@@ -1,16 +1,16 @@
 """Item bitmaps of the words found in many items, so that a broad word never scans.
 
 At a million letters a word such as "pain" is in nearly every item, and asking the full-text
-index for every item that holds it reads most of the search table (on PostgreSQL 3.4 GB, one
-to four seconds). So the end of every ingest and reparse stores, for each word held by at
-least `COMMON_SHARE` of the items, which items hold it: a compressed bitmap by item id
-(`CommonWord`). A query then takes those words from their bitmaps, asks the index only for
-its other terms (rare words and phrases find few items, fast), and joins them in memory with
-the query's own AND, OR and NOT.
+index for every item that holds it reads most of the search table. So the end of every ingest
+and reparse (or `index_common_words`) stores, for each word held by at least `COMMON_SHARE`
+of the items, which items hold it: a Roaring bitmap of item ids (`CommonWord`). A query then
+takes those words from their bitmaps, asks the index only for its other terms (rare words and
+phrases find few items, fast), and joins them with the query's own AND, OR and NOT.
 
-A phrase or a hyphenated word cannot be read off word bitmaps (its words must stand together),
-so the first search for one that many items hold asks the index and stores its bitmap too: a
-learned term, kept up to date by the rebuilds like the words.
+A phrase or a hyphenated word cannot be read off word bitmaps (its words must stand
+together): the index answers it, and this process keeps the answer for the corpus version
+it was asked at, so the next query with it does not ask again. Searches only read: the
+database may be a read-only replica (`routing.py`).
 
 Results stay exact: a bitmap covers the items up to its ``through_item``; items added since,
 and items re-indexed since (`ReindexedItem`, written by `reindex_letters`), are asked of the
@@ -19,15 +19,15 @@ index, which is quick for so few.
 
 from __future__ import annotations
 
-import logging
 import math
 import threading
-from collections import OrderedDict
+from array import array
+from functools import lru_cache
 
 import numpy as np
-import zstandard
-from django.db import DatabaseError, transaction
-from django.db.models import Max, Min
+from django.db import transaction
+from django.db.models import Max
+from pyroaring import BitMap, FrozenBitMap
 
 from determinations.models import CommonWord, DisputedItem, ReindexedItem
 from determinations.search.backends import ItemScope, backend
@@ -36,28 +36,26 @@ from determinations.search.query import STOP_WORDS, SearchQuery, Term
 COMMON_SHARE = 0.002  # a word held by this share of the items gets a bitmap...
 MIN_ITEMS = 2_000  # ...if that is this many items: below it the index is fast enough
 MAX_WORDS = 2_000
-MAX_LEARNED = 500  # phrases and hyphenated words
 # Past this many re-indexed items the bitmaps are set aside until the next rebuild: the
 # index would be asked about too many items for every query.
 MAX_REINDEXED = 20_000
-BITMAPS_KEPT = 128  # per process, each about an eighth of a byte per item
+BITMAPS_KEPT = 128  # per process: stored words' bitmaps, and as many phrases' answers
 REBUILD = "common word rebuild"  # `SearchBackend.wait_for_turn`
-log = logging.getLogger(__name__)
+ALL_IDS = 2**32  # a Roaring bitmap holds 32-bit ids
 
 
 def threshold(items: int) -> int:
-    """How many items must hold a word or term for it to get a bitmap."""
+    """How many items must hold a word for it to get a bitmap."""
     return max(MIN_ITEMS, math.ceil(items * COMMON_SHARE))
 
 
 def refresh_common_words(min_items: int | None = None) -> int:
-    """Bring the bitmaps up to date with the index; returns how many terms have one.
+    """Bring the bitmaps up to date with the index; returns how many words have one.
 
     A word keeps its bitmap while it is held by half the threshold, and only a word new to
     the list costs a pass over every item: after a monthly ingest the rest is brought up to
     date from the new and re-indexed items alone. After a reparse of more than
-    `MAX_REINDEXED` items every bitmap is built afresh, and learned phrases are learned again
-    by their next search.
+    `MAX_REINDEXED` items every bitmap is built afresh.
     """
     last = DisputedItem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     total = DisputedItem.objects.count()
@@ -74,94 +72,59 @@ def refresh_common_words(min_items: int | None = None) -> int:
         for word, items in frequent.items()
         if word not in STOP_WORDS and (items >= least or word in stored)
     ][:MAX_WORDS]
-    kept = [word for word in wanted if word in stored]
-    new = [word for word in wanted if word not in stored]
-    learned = [key for key in stored if _is_learned(key)]
-    names = kept + learned + new
-    bitmaps = np.zeros((len(names), last // 8 + 1), dtype=np.uint8)
-    for row, name in enumerate(kept + learned):
-        previous = _unpacked(stored[name].bitmap)[: bitmaps.shape[1]]
-        bitmaps[row, : len(previous)] = previous
-    _clear_bits(bitmaps[: len(kept) + len(learned)], np.array(reindexed, dtype=np.int64))
+    kept = {word: BitMap.deserialize(stored[word].bitmap) for word in wanted if word in stored}
+    stale = BitMap(reindexed)
+    for bitmap in kept.values():
+        bitmap.remove_range(last + 1, ALL_IDS)
+        bitmap -= stale
     through = min((stored[word].through_item for word in kept), default=0)
-    recent = ItemScope(after=through, among=tuple(reindexed))
-    _add_pairs(bitmaps, kept, recent, offset=0, last=last)
-    for row, key in enumerate(learned, start=len(kept)):
-        scope = ItemScope(after=stored[key].through_item, among=tuple(reindexed))
-        ids = backend().matching_ids(SearchQuery(groups=[[_learned_term(key)]]), scope)
-        _set_bits(bitmaps[row], ids[ids <= last])
-    _add_pairs(bitmaps, new, ItemScope(), offset=len(kept) + len(learned), last=last)
-    counts = [int(np.unpackbits(bitmap).sum()) for bitmap in bitmaps]
-    keep = [
-        row
-        for row, name in enumerate(names)
-        if not _is_learned(name) or counts[row] >= max(least // 2, 1)
-    ]
-    _save([(names[r], counts[r], bitmaps[r]) for r in keep], last, reindexed)
+    _add_items(kept, ItemScope(after=through, among=tuple(reindexed)), last)
+    new = {word: BitMap() for word in wanted if word not in stored}
+    _add_items(new, ItemScope(), last)
+    _save(kept | new, last, reindexed)
     forget_bitmaps()
-    return len(keep)
+    return len(kept) + len(new)
 
 
-def _add_pairs(bitmaps, words: list[str], scope: ItemScope, offset: int, last: int) -> None:
-    """Set the bits of the items of ``scope`` holding ``words`` (rows from ``offset``)."""
+def _add_items(bitmaps: dict[str, BitMap], scope: ItemScope, last: int) -> None:
+    """Add to each word's bitmap the items of ``scope`` that hold the word."""
+    words = list(bitmaps)
     if not words:
         return
     for ids, numbers in backend().items_with_words(words, scope):
         inside = ids <= last  # items stored while this ran wait for the next rebuild
-        ids, numbers = ids[inside], numbers[inside] + offset
-        if not len(ids):
+        if not inside.any():
             continue
-        rows = np.unique(numbers)
-        start = int(ids.min()) // 8 * 8
-        span = np.zeros((len(rows), int(ids.max()) - start + 1), dtype=bool)
-        span[np.searchsorted(rows, numbers), ids - start] = True
-        packed = np.packbits(span, axis=1)
-        bitmaps[rows, start // 8 : start // 8 + packed.shape[1]] |= packed
+        order = np.argsort(numbers[inside], kind="stable")
+        ids, numbers = ids[inside][order], numbers[inside][order]
+        found, starts = np.unique(numbers, return_index=True)
+        for number, part in zip(found.tolist(), np.split(ids, starts[1:]), strict=True):
+            bitmaps[words[number]] |= bitmap_of(part)
 
 
-def _set_bits(bitmap: np.ndarray, ids: np.ndarray) -> None:
-    np.bitwise_or.at(bitmap, ids // 8, np.left_shift(1, 7 - ids % 8).astype(np.uint8))
+def bitmap_of(ids: np.ndarray) -> BitMap:
+    """A bitmap of item ids (through `array`: Roaring reads it whole, not id by id)."""
+    return BitMap(array("I", ids.astype(np.uint32).tobytes()))
 
 
-def _clear_bits(bitmaps: np.ndarray, ids: np.ndarray) -> None:
-    ids = ids[(ids >= 0) & (ids < bitmaps.shape[1] * 8)]
-    if len(ids) and len(bitmaps):
-        cleared = np.zeros(bitmaps.shape[1], dtype=np.uint8)
-        _set_bits(cleared, ids)
-        bitmaps &= ~cleared
+def ids_of(bitmap: BitMap) -> np.ndarray:
+    """The ids of a bitmap, ascending."""
+    return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)
 
 
-_compressor = threading.local()
-
-
-def _packed(bitmap: np.ndarray) -> bytes:
-    if not hasattr(_compressor, "zstd"):
-        _compressor.zstd = zstandard.ZstdCompressor(level=3)
-    return _compressor.zstd.compress(bitmap.tobytes())
-
-
-def _unpacked(bitmap: bytes) -> np.ndarray:
-    return np.frombuffer(zstandard.ZstdDecompressor().decompress(bytes(bitmap)), dtype=np.uint8)
-
-
-def _save(rows: list[tuple[str, int, np.ndarray]], last: int, reindexed: list[int]) -> None:
-    """Replace the stored bitmaps with ``rows``. Two rebuilds at once (two ingests, or
-    `index_common_words` beside one) save one after the other; a term a search learns
-    meanwhile (`_learn`) is overwritten, not a duplicate (issue 28, item 5)."""
+def _save(bitmaps: dict[str, BitMap], last: int, reindexed: list[int]) -> None:
+    """Replace the stored bitmaps. Two rebuilds at once (two ingests, or
+    `index_common_words` beside one) save one after the other (issue 28, item 5)."""
+    for bitmap in bitmaps.values():
+        bitmap.run_optimize()  # a word in most items is stored as runs
     words = [
-        CommonWord(word=name, items=items, through_item=last, bitmap=_packed(bitmap))
-        for name, items, bitmap in rows
+        CommonWord(word=word, items=len(bitmap), through_item=last, bitmap=bitmap.serialize())
+        for word, bitmap in bitmaps.items()
     ]
     with transaction.atomic():
         backend().wait_for_turn(REBUILD)
         CommonWord.objects.all().delete()
-        CommonWord.objects.bulk_create(
-            words,
-            batch_size=50,
-            update_conflicts=True,
-            unique_fields=["word"],
-            update_fields=["items", "through_item", "bitmap"],
-        )
+        CommonWord.objects.bulk_create(words, batch_size=50)
         # only those read above: an item re-indexed meanwhile stays listed
         for start in range(0, len(reindexed), 5_000):
             ReindexedItem.objects.filter(item_id__in=reindexed[start : start + 5_000]).delete()
@@ -179,132 +142,79 @@ def note_reindexed(letter_ids: list[int]) -> None:
     )
 
 
-# A learned term's key: its words in quotes (a word's key never holds a quote).
-def _learned_key(term: Term) -> str:
-    return '"' + " ".join(term.words) + '"'
-
-
-def _is_learned(key: str) -> bool:
-    return key.startswith('"')
-
-
-def _learned_term(key: str) -> Term:
-    return Term(tuple(key.strip('"').split(" ")))
-
-
 # Answering queries
 
 
 def matched_ids(query: SearchQuery, columns) -> np.ndarray | None:
-    """The ids of the columns' items matching ``query``, each term with a bitmap read from
-    it; None when every term is a rare word (one question to the index is as fast), or when
-    no bitmap is stored or too many items were re-indexed since they were built."""
+    """The ids of the columns' items matching ``query``, each word with a bitmap read from
+    it; None when no term has a bitmap (one question to the index is as fast), or when no
+    bitmap is stored or too many items were re-indexed since they were built."""
     reindexed = _reindexed(columns.version)
     if reindexed is None or len(reindexed) > MAX_REINDEXED:
         return None
     terms = [term for group in query.groups for term in group] + query.excluded
     words = sorted({term.words[0] for term in terms if not term.is_phrase})
     lexemes = backend().lexemes(words) if words else {}
-    keys, absent = {}, set()
+    stored_as, absent = {}, set()
     for term in terms:
         forms = None if term.is_phrase else lexemes.get(term.words[0], [])
         if forms == []:  # the database ignores it (a stop word of its own), as should we
             absent.add(term)
-        else:
-            keys[term] = forms[0] if forms and len(forms) == 1 else _learned_key(term)
+        elif forms and len(forms) == 1:
+            stored_as[term] = forms[0]
     stored = {
         word: (pk, through)
-        for word, pk, through in CommonWord.objects.filter(word__in=set(keys.values()))
+        for word, pk, through in CommonWord.objects.filter(word__in=set(stored_as.values()))
         .values_list("word", "pk", "through_item")
         .iterator()
     }
-    if not stored and not any(_is_learned(key) for key in keys.values()):
+    found: dict[Term, FrozenBitMap] = {}
+    for term, word in stored_as.items():
+        if word in stored and (bitmap := _bitmap(*stored[word])) is not None:
+            found[term] = bitmap
+    if not found:
         return None
-    found: dict[Term, np.ndarray] = {}
-    for term, key in keys.items():
-        if key in stored:
-            rows = _bitmap_rows(*stored[key], columns)
-            if rows is None:
-                return None  # rebuilt meanwhile: ask the index this once
-            found[term] = rows
-    throughs = [stored[key][1] for term, key in keys.items() if term in found]
-    through = min(throughs, default=None)
+    through = min(stored[stored_as[term]][1] for term in found)
 
-    def rows_of(term: Term) -> np.ndarray:
-        if term not in found:
-            found[term] = _index_rows(term, columns, learn=_is_learned(keys[term]))
-        return found[term]
+    def items_of(term: Term) -> FrozenBitMap:
+        return found[term] if term in found else _index_items(term, columns.version)
 
-    mask = np.ones(len(columns), dtype=bool)
+    matched = _every_item(columns)
     for group in query.groups:
         if present := [term for term in group if term not in absent]:
-            mask &= np.logical_or.reduce([rows_of(term) for term in present])
+            matched = matched & BitMap.union(*(items_of(term) for term in present))
     for term in query.excluded:
         if term not in absent:
-            mask &= ~rows_of(term)
-    if through is not None:  # items the bitmaps do not answer for: the index does
-        mask &= _covered(columns, through, reindexed)
-        scope = ItemScope(after=through, among=tuple(reindexed.tolist()))
-        recent = columns.rows_of_ids(backend().matching_ids(query, scope))
-        mask[recent[recent >= 0]] = True
-    return columns.ids[mask]
+            matched = matched - items_of(term)
+    # items the bitmaps do not answer for: the index does
+    matched = BitMap(matched)
+    matched.remove_range(through + 1, ALL_IDS)
+    matched -= reindexed
+    scope = ItemScope(after=through, among=tuple(reindexed))
+    matched |= bitmap_of(backend().matching_ids(query, scope)) & _every_item(columns)
+    return ids_of(matched)
 
 
-def _bitmap_rows(pk: int, through: int, columns) -> np.ndarray | None:
-    """The columns' rows whose bit is set, up to ``through`` (None: the bitmap is gone)."""
-    packed = _bitmap(pk, through)
-    if packed is None:
-        return None
-    bits = np.unpackbits(packed).view(bool)
-    mask = np.zeros(len(columns), dtype=bool)
-    inside = int(np.searchsorted(columns.ids, min(through, len(bits) - 1), "right"))
-    mask[:inside] = bits[columns.ids[:inside]]
-    return mask
-
-
-def _index_rows(term: Term, columns, learn: bool) -> np.ndarray:
-    """The columns' rows the index finds for ``term``; a phrase many hold is learned."""
+@lru_cache(maxsize=BITMAPS_KEPT)
+def _index_items(term: Term, version: str) -> FrozenBitMap:
+    """The items the index finds for ``term`` (a phrase, a hyphenated or a rare word), kept
+    for the corpus version: the next query with it does not ask again."""
     ids, _ = backend().ranked_ids(SearchQuery(groups=[[term]]), rank=False)
-    if learn:
-        _learn(term, ids)
-    rows = columns.rows_of_ids(ids)
-    mask = np.zeros(len(columns), dtype=bool)
-    mask[rows[rows >= 0]] = True
-    return mask
+    return FrozenBitMap(bitmap_of(ids))
 
 
-def _learn(term: Term, ids: np.ndarray) -> None:
-    """Store the bitmap of a phrase or hyphenated word held by as many items as a stored
-    word, for every later search.
-
-    It covers the items the last rebuild covered: an item of a running ingest may have a
-    smaller id than one already committed, and the index answers for the newer ones anyway.
-    """
-    stored = CommonWord.objects.aggregate(through=Max("through_item"), least=Min("items"))
-    if stored["through"] is None or len(ids) < stored["least"]:
-        return
-    if CommonWord.objects.filter(word__startswith='"').count() >= MAX_LEARNED:
-        return
-    through = stored["through"]
-    bitmap = np.zeros(through // 8 + 1, dtype=np.uint8)
-    _set_bits(bitmap, ids[ids <= through])
-    row = CommonWord(
-        word=_learned_key(term), items=len(ids), through_item=through, bitmap=_packed(bitmap)
-    )
-    try:
-        with transaction.atomic():
-            CommonWord.objects.bulk_create([row], ignore_conflicts=True)
-    except DatabaseError:  # a busy database: the next search for it tries again
-        log.warning("could not store the bitmap of %s", row.word, exc_info=True)
+@lru_cache(maxsize=BITMAPS_KEPT)
+def _bitmap(pk: int, through_item: int) -> FrozenBitMap | None:
+    """A stored word's bitmap (None: rebuilt meanwhile, the index answers for it)."""
+    stored = CommonWord.objects.filter(pk=pk).values_list("bitmap", flat=True).first()
+    return None if stored is None else FrozenBitMap.deserialize(bytes(stored))
 
 
-_bitmaps: OrderedDict[tuple[int, int], np.ndarray] = OrderedDict()
-_reindexed_by_version: dict[str, np.ndarray] = {}
-_covered_rows: dict[tuple, np.ndarray] = {}
+_reindexed_by_version: dict[str, FrozenBitMap] = {}
 _lock = threading.Lock()
 
 
-def _reindexed(version: str) -> np.ndarray | None:
+def _reindexed(version: str) -> FrozenBitMap | None:
     """Items re-indexed since the bitmaps were built, None when no bitmap is stored (a small
     corpus: one cheap question, so a search does not tokenize its words for nothing).
 
@@ -317,48 +227,24 @@ def _reindexed(version: str) -> np.ndarray | None:
     if not CommonWord.objects.exists():
         return None
     ids = ReindexedItem.objects.order_by("item_id").values_list("item_id", flat=True)
-    reindexed = np.array(list(ids[: MAX_REINDEXED + 1]), dtype=np.int64)
+    reindexed = FrozenBitMap(ids[: MAX_REINDEXED + 1])
     with _lock:
         _reindexed_by_version.clear()
         _reindexed_by_version[version] = reindexed
     return reindexed
 
 
-def _covered(columns, through: int, reindexed: np.ndarray) -> np.ndarray:
-    """The columns' rows the bitmaps answer for (do not modify)."""
-    key = (columns.version, through)
-    with _lock:
-        if key in _covered_rows:
-            return _covered_rows[key]
-    mask = columns.ids <= through
-    rows = columns.rows_of_ids(reindexed)
-    mask[rows[rows >= 0]] = False
-    with _lock:
-        _covered_rows.clear()
-        _covered_rows[key] = mask
-    return mask
-
-
-def _bitmap(pk: int, through_item: int) -> np.ndarray | None:
-    key = (pk, through_item)
-    with _lock:
-        if key in _bitmaps:
-            _bitmaps.move_to_end(key)
-            return _bitmaps[key]
-    bitmap = CommonWord.objects.filter(pk=pk).values_list("bitmap", flat=True).first()
-    if bitmap is None:
-        return None
-    packed = _unpacked(bitmap)
-    with _lock:
-        _bitmaps[key] = packed
-        while len(_bitmaps) > BITMAPS_KEPT:
-            _bitmaps.popitem(last=False)
-    return packed
+def _every_item(columns) -> FrozenBitMap:
+    """The columns' item ids (computed once per columns)."""
+    every = columns.derived.get("every item")
+    if every is None:
+        every = columns.derived["every item"] = FrozenBitMap(bitmap_of(columns.ids))
+    return every
 
 
 def forget_bitmaps() -> None:
     """Empty this process's memory of bitmaps (benchmarks measure cold requests)."""
+    _bitmap.cache_clear()
+    _index_items.cache_clear()
     with _lock:
-        _bitmaps.clear()
         _reindexed_by_version.clear()
-        _covered_rows.clear()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -140,27 +142,12 @@ class SqliteBackend:
             return dict(cursor.fetchall())
 
     def lexemes(self, words: list[str]) -> dict[str, list[str]]:
-        # FTS5 has no SQL function to tokenize: a connection's own temporary FTS5 table with
-        # the same tokenizer, and its vocabulary, say what the index would store.
-        with read_connection().cursor() as cursor:
-            cursor.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.imr_words "
-                f"USING fts5(word, tokenize = '{TOKENIZER}')"
-            )
-            cursor.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.imr_word_terms "
-                "USING fts5vocab(temp, imr_words, instance)"
-            )
-            cursor.execute("DELETE FROM temp.imr_words")
-            cursor.executemany(
-                "INSERT INTO temp.imr_words (rowid, word) VALUES (%s, %s)",
-                list(enumerate(words, start=1)),
-            )
-            cursor.execute("SELECT doc, term FROM temp.imr_word_terms ORDER BY doc, offset")
-            found: dict[str, list[str]] = {word: [] for word in words}
-            for doc, term in cursor.fetchall():
-                found[words[doc - 1]].append(term)
-            cursor.execute("DELETE FROM temp.imr_words")
+        tokenizer = _tokenizer()
+        tokenizer.execute("DELETE FROM words")
+        tokenizer.executemany("INSERT INTO words (rowid, word) VALUES (?, ?)", enumerate(words, 1))
+        found: dict[str, list[str]] = {word: [] for word in words}
+        for doc, term in tokenizer.execute("SELECT doc, term FROM terms ORDER BY doc, offset"):
+            found[words[doc - 1]].append(term)
         return found
 
     def frequent_words(self, min_items: int) -> dict[str, int]:
@@ -182,6 +169,23 @@ class SqliteBackend:
         for number, word in enumerate(words):
             ids = self.matching_ids(SearchQuery(groups=[[Term((word,))]]), scope)
             yield ids, np.full(len(ids), number)
+
+
+_tokenizers = threading.local()
+
+
+def _tokenizer() -> sqlite3.Connection:
+    """This thread's own database in memory, holding a table with the index's tokenizer.
+
+    FTS5 has no SQL function to tokenize: such a table, and its vocabulary, say what the
+    index would store. It is not in the corpus's database, which a search only reads.
+    """
+    if not hasattr(_tokenizers, "database"):
+        database = sqlite3.connect(":memory:", isolation_level=None)
+        database.execute(f"CREATE VIRTUAL TABLE words USING fts5(word, tokenize = '{TOKENIZER}')")
+        database.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(words, instance)")
+        _tokenizers.database = database
+    return _tokenizers.database
 
 
 def _matching(query: SearchQuery, condition: str = "", params: list = ()) -> tuple[str, list]:
