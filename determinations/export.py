@@ -1,26 +1,22 @@
 """Exports (SPEC: Export columns): records in the search's order and streaming writers,
-shared by the web, the CLI and the admin."""
+shared by the web, the CLI and the admin. The columns are defined, and the records formatted
+and stored, in `export_records.py`."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 from django.db.models import QuerySet
 
+from determinations.export_records import COLUMNS as DEFINED_COLUMNS
 from determinations.export_records import formatted_now, stored_records
-from determinations.export_sql import FORMULA_START
 from determinations.routing import read_connection
+from determinations.search.backends.export_sql import FORMULA_START
 
-COLUMNS = [
-    "determination_id", "case_number", "source_file", "patient_age", "patient_sex",
-    "date_of_injury", "ur_denial_date", "reviewer_states", "reviewer_specialties", "diagnoses",
-    "item_id", "item_label", "treatment", "medication", "drug_class", "category", "strength",
-    "quantity", "refills", "decision", "guideline_source", "claims_administrator_guideline",
-    "reviewer_guideline", "rationale", "parse_status",
-    # after the first wave (SPEC: Export columns, "After these columns")
-    "decision_date", "date_assigned", "priority", "original_request", "authorized_portion",
-]  # fmt: skip
+COLUMNS = [name for name, _, _ in DEFINED_COLUMNS]
 CHUNK = 2000
 
 
@@ -44,7 +40,7 @@ def export_records(items: QuerySet, fmt: str, chunk: int = CHUNK) -> Iterator[li
 def csv_lines(records: Iterable[list[str]], bom: bool = False) -> Iterator[str]:
     """RFC 4180 CSV (CRLF), header first; lists joined with `; `; formula-like cells
     neutralised. Yields a chunk of lines at a time: fewer, larger writes."""
-    yield ("\ufeff" if bom else "") + _csv_line(COLUMNS)
+    yield ("\ufeff" if bom else "") + _csv_text([COLUMNS])
     for chunk in records:
         if chunk:
             yield "\r\n".join(chunk) + "\r\n"
@@ -92,27 +88,14 @@ def _ordered_ids(items: QuerySet) -> np.ndarray:
 
 
 def csv_lines_of(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """Any small table as CSV records, with the same quoting and formula defence."""
-    yield _csv_line(header)
-    for row in rows:
-        yield _csv_line([neutralise_formula(c) if isinstance(c, str) else c for c in row])
+    """Any small table as CSV, with the same formula defence."""
+    yield _csv_text([header])
+    safe = ([neutralise_formula(c) if isinstance(c, str) else c for c in row] for row in rows)
+    yield _csv_text(safe)
 
 
-def _csv_line(cells: Iterable) -> str:
-    """One RFC 4180 record (CRLF), quoting only the cells that need it, as `csv.QUOTE_MINIMAL`.
-
-    For headers and small tables; export rows are formatted by the database.
-    """
-    return ",".join([_csv_cell(cell) for cell in cells]) + "\r\n"
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return str(value)
-    if '"' in value:
-        return '"' + value.replace('"', '""') + '"'
-    if "," in value or "\n" in value or "\r" in value:
-        return '"' + value + '"'
-    return value
+def _csv_text(rows: Iterable[list]) -> str:
+    """RFC 4180 CSV (CRLF), quoting only the cells that need it."""
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()

@@ -1,9 +1,13 @@
-"""Export records, stored compressed: each item's CSV line and JSON object are formatted by
-the database (`export_sql.py`), compressed with zstd and a dictionary trained on this corpus's
-own records (`RecordDictionary`), and read back by id for every export.
+"""Export records (SPEC: Export columns): the one definition of the export's columns, and
+each item's CSV line and JSON object, formatted by the database from it, stored compressed
+(zstd, with a dictionary trained on this corpus's own records, `RecordDictionary`) and read
+back by id for every export.
 
-Uncompressed, a million items' records are 6 GB that SQLite keeps one to a 4 KB page, more
-than the machine caches beside the rest: an export then waits on the disk for every row.
+Why stored, not formatted per export: an export writes every item of the corpus, and
+formatting a row in Python (`csv.writer`, a JSON encoder) costs several times the work of
+reading and unpacking a stored one, too much for the export target of issue 29 at a million
+letters (bench/RESULTS.md, "Export"). Uncompressed, the records would not stay cached beside
+the rest of a million-letter corpus, and an export would wait on the disk for every row.
 """
 
 from __future__ import annotations
@@ -14,11 +18,55 @@ from collections.abc import Iterable
 import zstandard
 from django.db import connection, transaction
 
-from determinations.export_sql import formatting_sql, ids_param, in_ids, table, wanted
 from determinations.ingest import bulk
 from determinations.models import ExportRecord, RecordDictionary
 from determinations.routing import read_connection
+from determinations.search.backends.export_sql import (
+    formatting_sql,
+    ids_param,
+    in_ids,
+    table,
+    wanted,
+)
 
+# The export's columns in SPEC order: (name, kind, what it reads). Kinds: number and date
+# (bare in CSV), text (quoted, formula-neutralised), list (joined with `; ` in CSV, an array
+# in JSON). What a column reads is SQL over the item `i`, its letter `l`, its medication `m`
+# and drug class `c`; a list reads a letter's reviewer facts or a JSON array column. Adding
+# a column: one line here, and a migration that deletes the stored records (as 0018 does).
+COLUMNS = [
+    ("determination_id", "number", "l.id"),
+    ("case_number", "text", "l.case_number"),
+    ("source_file", "text", "l.source_file"),
+    ("patient_age", "number", "l.patient_age"),
+    ("patient_sex", "text", "NULLIF(l.patient_sex, '')"),
+    ("date_of_injury", "date", "l.date_of_injury"),
+    ("ur_denial_date", "date", "l.ur_denial_date"),
+    ("reviewer_states", "list", "reviewer_states"),
+    ("reviewer_specialties", "list", "reviewer_specialties"),
+    ("diagnoses", "list", "l.diagnoses"),
+    ("item_id", "number", "i.id"),
+    ("item_label", "text", "i.label"),
+    ("treatment", "text", "i.treatment"),
+    ("medication", "text", "COALESCE(m.generic_name, '')"),
+    ("drug_class", "text", "COALESCE(c.name, '')"),
+    ("category", "text", "i.category"),
+    ("strength", "text", "i.strength"),
+    ("quantity", "number", "i.quantity"),
+    ("refills", "number", "i.refills"),
+    ("decision", "text", "i.decision"),
+    ("guideline_source", "text", "i.guideline_source"),
+    ("claims_administrator_guideline", "text", "i.claims_administrator_guideline"),
+    ("reviewer_guideline", "text", "i.reviewer_guideline"),
+    ("rationale", "text", "i.rationale"),
+    ("parse_status", "text", "l.parse_status"),
+    # after the first wave (SPEC: Export columns, "After these columns")
+    ("decision_date", "date", "l.decision_date"),
+    ("date_assigned", "date", "l.date_assigned"),
+    ("priority", "text", "NULLIF(l.priority, '')"),
+    ("original_request", "text", "i.original_request"),
+    ("authorized_portion", "text", "i.authorized_portion"),
+]
 WRITE_CHUNK = 500  # letters per statement
 TRAIN_ON = 1000  # records a dictionary is trained on, once the corpus has that many
 DICTIONARY_BYTES = 32 * 1024
@@ -41,10 +89,10 @@ def write_records(letter_ids: Iterable[int], replace: bool = True) -> None:
                     "ON i.letter_id = wanted.value)",
                     [chunk],
                 )
-            cursor.execute(formatting_sql("letter_id"), [chunk])
+            cursor.execute(formatting_sql(COLUMNS, "letter_id"), [chunk])
             formatted = cursor.fetchall()
             dictionary = _dictionary(formatted)
-            pack = _compressors(dictionary)
+            pack, _ = _codecs(dictionary)
             bulk.insert_rows(
                 ExportRecord,
                 ("item_id", "dictionary_id", "csv_record", "json_record"),
@@ -58,9 +106,9 @@ def write_records(letter_ids: Iterable[int], replace: bool = True) -> None:
 def write_missing_records() -> int:
     """Write the records of every letter that has an item without one; the number of letters.
 
-    Run after the migrations (`signals.py`): a migration that changes the export's columns
-    deletes the stored records, as it cannot format them itself (a migration must not run
-    this module, which formats the current columns, on an older schema).
+    Run after the migrations (`determinations/index/`): a migration that changes the export's
+    columns deletes the stored records, as it cannot format them itself (a migration must not
+    run this module, which formats the current columns, on an older schema).
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -84,13 +132,8 @@ def stored_records(item_ids: list[int], fmt: str) -> dict[int, str]:
             [ids_param(item_ids)],
         )
         rows = cursor.fetchall()
-    unpack: dict = {}
-    records = {}
-    for pk, dictionary, data in rows:
-        if dictionary not in unpack:
-            unpack[dictionary] = _decompressors(dictionary)[fmt]
-        records[pk] = unpack[dictionary](data).decode()
-    return records
+    unpack = {dictionary: _codecs(dictionary)[1][fmt] for dictionary in {row[1] for row in rows}}
+    return {pk: unpack[dictionary](data).decode() for pk, dictionary, data in rows}
 
 
 def formatted_now(item_ids: list[int], fmt: str) -> dict[int, str]:
@@ -100,7 +143,7 @@ def formatted_now(item_ids: list[int], fmt: str) -> dict[int, str]:
     must never leave out an item because one was not.
     """
     column = "csv_record" if fmt == "csv" else "json_record"
-    sql = f"SELECT item_id, {column} FROM ({formatting_sql('id')}) AS formatted"
+    sql = f"SELECT item_id, {column} FROM ({formatting_sql(COLUMNS, 'id')}) AS formatted"
     with read_connection().cursor() as cursor:
         cursor.execute(sql, [ids_param(item_ids)])
         return dict(cursor.fetchall())
@@ -117,7 +160,7 @@ def _dictionary(formatted: list[tuple[int, str, str]]) -> int | None:
             :TRAIN_ON
         ]
     )
-    unpack = _decompressors(None)
+    _, unpack = _codecs(None)
     samples = [(unpack["csv"](c), unpack["json"](j)) for c, j in stored]
     samples += [(csv.encode(), json.encode()) for _, csv, json in formatted]
     if len(samples) < TRAIN_ON:
@@ -135,14 +178,6 @@ def _dictionary(formatted: list[tuple[int, str, str]]) -> int | None:
             json_dictionary=trained[1].as_bytes(),
             trained_on=len(samples),
         ).pk
-
-
-def _compressors(dictionary: int | None) -> dict:
-    return _codecs(dictionary)[0]
-
-
-def _decompressors(dictionary: int | None) -> dict:
-    return _codecs(dictionary)[1]
 
 
 def _codecs(dictionary: int | None) -> tuple[dict, dict]:
