@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 
 from determinations.ingest import bulk
 from determinations.ingest.lock import one_ingest_at_a_time
@@ -30,7 +30,7 @@ from determinations.rationales.minhash import (
     unpacked_band_keys,
     unpacked_shingles,
 )
-from determinations.routing import read_connection
+from determinations.search.backends import backend
 
 SIMILAR_SHOWN = 5
 MIN_SIMILARITY = 0.2
@@ -41,37 +41,6 @@ CANDIDATES = 60
 WRITE_CHUNK = 500  # items whose band keys one statement rewrites
 MERGE_EVERY = 50_000  # letters an ingest stores at least between merges of staged band keys
 MERGE_GROWTH = 4  # ... and at least a quarter of those it has merged already
-MERGE_CHUNK = 100_000  # key-index rows one SQLite statement of a merge writes
-
-# Each staged item's packed keys split into 8-byte big-endian values: a bigint each.
-_KEY = "('x' || encode(substring(s.band_keys FROM {at} FOR 8), 'hex'))::bit(64)::bigint"
-# The ranges claimed are joined into disjoint spans first (the ids of batches written at once
-# interleave, so their ranges overlap), and an item whose rows are in the index already is
-# left out (its first key is there: an item's rows are written and deleted together), so
-# that the insert needs no conflict check: with `ON CONFLICT DO NOTHING` a merge took half
-# as long again. `_merge_postgres` adds it back when a writer at the same time wrote rows.
-_MERGE_POSTGRES = f"""
-WITH claimed AS (
-    DELETE FROM {StagedBandKeys._meta.db_table} RETURNING first_item_id, last_item_id
-), spans AS (
-    SELECT unnest(range_agg(int8range(first_item_id, last_item_id, '[]'))) AS span
-    FROM claimed
-)
-INSERT INTO {RationaleBand._meta.db_table} ("key", item_id)
-SELECT {_KEY.format(at="8 * i + 1")}, s.item_id
-FROM spans
-CROSS JOIN LATERAL (  -- lateral: the span's items by primary key, each probed in the index
-    SELECT s.item_id, s.band_keys FROM {RationaleShingles._meta.db_table} AS s
-    WHERE s.item_id >= lower(spans.span) AND s.item_id < upper(spans.span)
-    AND NOT EXISTS (
-        SELECT FROM {RationaleBand._meta.db_table} AS b
-        WHERE b."key" = {_KEY.format(at="1")} AND b.item_id = s.item_id
-    )
-) AS s
-CROSS JOIN LATERAL generate_series(0, length(s.band_keys) / 8 - 1) AS i
-ORDER BY 1, 2
-{{conflicts}}
-"""
 
 
 @dataclass(frozen=True)
@@ -150,59 +119,8 @@ def merge_staged_bands() -> int:
     as similar to others. An item forgotten meanwhile has no shingle set left, so none of
     its rows are written; rows already in the index (an item indexed again) are skipped.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            return _merge_postgres(cursor)
-        # SQLite: this transaction holds the write lock.
-        ranges = list(StagedBandKeys.objects.values_list("first_item_id", "last_item_id"))
-        StagedBandKeys.objects.all().delete()
-        return _merge_sqlite(cursor, ranges)
-
-
-def _merge_postgres(cursor) -> int:
-    """One statement: ranges another ingest stages meanwhile are merged or left."""
-    try:
-        with transaction.atomic():  # a savepoint: on a conflict the statement runs again whole
-            cursor.execute(_MERGE_POSTGRES.format(conflicts=""))
-    except IntegrityError:
-        # Rows written since this statement began (a merge of overlapping spans by another
-        # ingest, or an item indexed again, committed meanwhile): skip those.
-        cursor.execute(_MERGE_POSTGRES.format(conflicts="ON CONFLICT DO NOTHING"))
-    return cursor.rowcount
-
-
-def _merge_sqlite(cursor, ranges: list[tuple[int, int]]) -> int:
-    keys, items = _staged_rows(cursor, ranges)
-    bands = connection.ops.quote_name(RationaleBand._meta.db_table)
-    key = connection.ops.quote_name("key")
-    sql = f"INSERT INTO {bands} ({key}, item_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"
-    written = 0
-    for at in range(0, len(keys), MERGE_CHUNK):
-        cut = slice(at, at + MERGE_CHUNK)
-        cursor.executemany(sql, zip(keys[cut].tolist(), items[cut].tolist(), strict=True))
-        written += cursor.rowcount
-    return written
-
-
-def _staged_rows(cursor, ranges: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """The (key, item id) rows of the items in ``ranges``, sorted: SQLite cannot split the
-    packed keys itself, so they are read back, split and sorted here."""
-    shingles = connection.ops.quote_name(RationaleShingles._meta.db_table)
-    keys, items = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
-    for first, last in ranges:
-        cursor.execute(
-            f"SELECT item_id, band_keys FROM {shingles} "
-            "WHERE item_id BETWEEN %s AND %s AND band_keys IS NOT NULL",
-            [first, last],
-        )
-        rows = cursor.fetchall()
-        packed = [bytes(data) for _, data in rows]
-        keys.append(np.frombuffer(b"".join(packed), dtype=">i8").astype(np.int64))
-        ids = np.array([pk for pk, _ in rows], dtype=np.int64)
-        items.append(np.repeat(ids, [len(data) // 8 for data in packed]))
-    keys, items = np.concatenate(keys), np.concatenate(items)
-    order = np.lexsort((items, keys))
-    return keys[order], items[order]
+    with transaction.atomic():
+        return backend().merge_staged_band_keys()
 
 
 def _write_band_keys(keys_by_item: Iterable[tuple[int, list[int]]]) -> None:
@@ -332,34 +250,6 @@ def _shingle_sets(item_ids: list[int]) -> dict[int, np.ndarray]:
 
 def _candidate_ids(keys: list[int], letter_id: int) -> list[int]:
     """Items of other letters sharing most bands with ``keys`` (at most PER_BAND read per
-    band; the letter's own items never take a candidate's place).
-
-    PostgreSQL reads the bands through one LATERAL subquery; SQLite, which has no LATERAL,
-    through a UNION ALL of one subquery per band (PostgreSQL would spend longer planning
-    that than running it). Both mean the same rows in the same order.
-    """
+    band; the letter's own items never take a candidate's place)."""
     assert len(keys) <= BANDS
-    table = connection.ops.quote_name(RationaleBand._meta.db_table)
-    items = connection.ops.quote_name(DisputedItem._meta.db_table)
-    key = connection.ops.quote_name("key")
-    others = f"NOT IN (SELECT id FROM {items} WHERE letter_id = %s)"
-    ranked = f"GROUP BY item_id ORDER BY COUNT(*) DESC, item_id LIMIT {CANDIDATES}"
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT c.item_id FROM unnest(%s::bigint[]) AS k(band) CROSS JOIN LATERAL "
-            f"(SELECT item_id FROM {table} WHERE {key} = k.band ORDER BY item_id "
-            f"LIMIT {PER_BAND}) AS c WHERE c.item_id {others} "
-            f"{ranked.replace('item_id', 'c.item_id')}"
-        )
-        params = [keys, letter_id]
-    else:
-        per_band = (
-            f"SELECT item_id FROM (SELECT item_id FROM {table} WHERE {key} = %s "
-            f"ORDER BY item_id LIMIT {PER_BAND}) AS band_{{}}"
-        )
-        union = " UNION ALL ".join(per_band.format(i) for i in range(len(keys)))
-        sql = f"SELECT item_id FROM ({union}) AS candidates WHERE item_id {others} {ranked}"
-        params = [*keys, letter_id]
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return backend().similar_candidates(keys, letter_id, PER_BAND, CANDIDATES)

@@ -84,6 +84,16 @@ class SearchBackend(Protocol):
     def items_with_words(self, words: list[str], scope: ItemScope) -> Iterator[WordPairs]:
         """Which items of ``scope`` hold which of ``words`` (numbered from 0), in chunks."""
 
+    def merge_staged_band_keys(self) -> int:
+        """Inside a transaction: write the similar-rationale key-index rows of every staged
+        item, in key order, skipping rows already there; returns how many (`similarity.py`)."""
+
+    def similar_candidates(
+        self, keys: list[int], letter_id: int, per_band: int, limit: int
+    ) -> list[int]:
+        """The ``limit`` items of other letters sharing most of the band ``keys`` (reading at
+        most ``per_band`` items of each band, the lowest ids), most shared first."""
+
 
 def ids_from_text(text: str) -> np.ndarray:
     """Item ids sent by the database as one comma-separated text value (parsed by numpy in

@@ -7,10 +7,11 @@ import functools
 from collections.abc import Iterator
 
 import numpy as np
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from determinations.models import RationaleBand, RationaleShingles, StagedBandKeys
 from determinations.routing import read_connection
 from determinations.search import backends
 from determinations.search.backends import (
@@ -74,6 +75,48 @@ _HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20, "
     'ShortWord=2, MaxFragments=2, FragmentDelimiter=" ... "'
 )
+
+
+# Each staged item's packed keys split into 8-byte big-endian values: a bigint each.
+_KEY = "('x' || encode(substring(s.band_keys FROM {at} FOR 8), 'hex'))::bit(64)::bigint"
+# The ranges claimed are joined into disjoint spans first (the ids of batches written at once
+# interleave, so their ranges overlap), and an item whose rows are in the index already is
+# left out (its first key is there: an item's rows are written and deleted together), so
+# that the insert needs no conflict check: with `ON CONFLICT DO NOTHING` a merge took half
+# as long again. `merge_staged_band_keys` adds it back when a writer at the same time wrote rows.
+_MERGE_BAND_KEYS = f"""
+WITH claimed AS (
+    DELETE FROM {StagedBandKeys._meta.db_table} RETURNING first_item_id, last_item_id
+), spans AS (
+    SELECT unnest(range_agg(int8range(first_item_id, last_item_id, '[]'))) AS span
+    FROM claimed
+)
+INSERT INTO {RationaleBand._meta.db_table} ("key", item_id)
+SELECT {_KEY.format(at="8 * i + 1")}, s.item_id
+FROM spans
+CROSS JOIN LATERAL (  -- lateral: the span's items by primary key, each probed in the index
+    SELECT s.item_id, s.band_keys FROM {RationaleShingles._meta.db_table} AS s
+    WHERE s.item_id >= lower(spans.span) AND s.item_id < upper(spans.span)
+    AND NOT EXISTS (
+        SELECT FROM {RationaleBand._meta.db_table} AS b
+        WHERE b."key" = {_KEY.format(at="1")} AND b.item_id = s.item_id
+    )
+) AS s
+CROSS JOIN LATERAL generate_series(0, length(s.band_keys) / 8 - 1) AS i
+ORDER BY 1, 2
+{{conflicts}}
+"""
+
+
+# An item's candidates read band by band through one LATERAL subquery (`similarity.py`).
+_SIMILAR_CANDIDATES = f"""
+SELECT c.item_id FROM unnest(%s::bigint[]) AS k(band) CROSS JOIN LATERAL (
+    SELECT item_id FROM {RationaleBand._meta.db_table} WHERE "key" = k.band
+    ORDER BY item_id LIMIT %s
+) AS c
+WHERE c.item_id NOT IN (SELECT id FROM {ITEMS} WHERE letter_id = %s)
+GROUP BY c.item_id ORDER BY COUNT(*) DESC, c.item_id LIMIT %s
+"""
 
 
 class PostgresBackend:
@@ -212,6 +255,25 @@ class PostgresBackend:
             parts.append(("s.item_id = ANY(%(among)s)", {"among": list(scope.among)}))
         tasks = [functools.partial(_word_pairs, words, *part) for part in parts]
         yield from run_ahead(tasks, connections=PAIRS_CONNECTIONS)
+
+    def merge_staged_band_keys(self) -> int:
+        # One statement: ranges another ingest stages meanwhile are merged or left.
+        with connection.cursor() as cursor:
+            try:
+                with transaction.atomic():  # a savepoint: on a conflict it runs again whole
+                    cursor.execute(_MERGE_BAND_KEYS.format(conflicts=""))
+            except IntegrityError:
+                # Rows written since this statement began (a merge of overlapping spans by
+                # another ingest, or an item indexed again, committed meanwhile): skip those.
+                cursor.execute(_MERGE_BAND_KEYS.format(conflicts="ON CONFLICT DO NOTHING"))
+            return cursor.rowcount
+
+    def similar_candidates(
+        self, keys: list[int], letter_id: int, per_band: int, limit: int
+    ) -> list[int]:
+        with read_connection().cursor() as cursor:
+            cursor.execute(_SIMILAR_CANDIDATES, [keys, per_band, letter_id, limit])
+            return [row[0] for row in cursor.fetchall()]
 
 
 def _word_pairs(words: list[str], condition: str, params: dict) -> WordPairs:

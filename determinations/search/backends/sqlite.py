@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from determinations.models import StagedBandKeys
 from determinations.routing import read_connection
 from determinations.search import backends
 from determinations.search.backends import (
@@ -28,6 +29,9 @@ from determinations.search.query import SearchQuery, Term
 
 ITEMS = "determinations_disputeditem"
 FTS = "determinations_item_fts"
+BANDS = "determinations_rationaleband"
+SHINGLES = "determinations_rationaleshingles"
+MERGE_CHUNK = 100_000  # key-index rows one statement of a merge of staged band keys writes
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0003 made the table
 # Column weights for bm25(): names (A), rationale (B), guidelines (B), summary (C).
 _BM25 = f"bm25({FTS}, 10.0, 4.0, 4.0, 1.0)"
@@ -170,6 +174,38 @@ class SqliteBackend:
             ids = self.matching_ids(SearchQuery(groups=[[Term((word,))]]), scope)
             yield ids, np.full(len(ids), number)
 
+    def merge_staged_band_keys(self) -> int:
+        # The caller's transaction holds the write lock: no ingest stages ranges meanwhile.
+        ranges = list(StagedBandKeys.objects.values_list("first_item_id", "last_item_id"))
+        StagedBandKeys.objects.all().delete()
+        keys, items = _staged_band_keys(ranges)
+        sql = f'INSERT INTO {BANDS} ("key", item_id) VALUES (%s, %s) ON CONFLICT DO NOTHING'
+        written = 0
+        with connection.cursor() as cursor:
+            for at in range(0, len(keys), MERGE_CHUNK):
+                cut = slice(at, at + MERGE_CHUNK)
+                cursor.executemany(sql, zip(keys[cut].tolist(), items[cut].tolist(), strict=True))
+                written += cursor.rowcount
+        return written
+
+    def similar_candidates(
+        self, keys: list[int], letter_id: int, per_band: int, limit: int
+    ) -> list[int]:
+        # No LATERAL: a UNION ALL of one subquery per band, the same rows in the same order.
+        per_band_sql = (
+            f'SELECT item_id FROM (SELECT item_id FROM {BANDS} WHERE "key" = %s '
+            f"ORDER BY item_id LIMIT {int(per_band)}) AS band_{{}}"
+        )
+        union = " UNION ALL ".join(per_band_sql.format(i) for i in range(len(keys)))
+        sql = (
+            f"SELECT item_id FROM ({union}) AS candidates "
+            f"WHERE item_id NOT IN (SELECT id FROM {ITEMS} WHERE letter_id = %s) "
+            f"GROUP BY item_id ORDER BY COUNT(*) DESC, item_id LIMIT {int(limit)}"
+        )
+        with read_connection().cursor() as cursor:
+            cursor.execute(sql, [*keys, letter_id])
+            return [row[0] for row in cursor.fetchall()]
+
 
 _tokenizers = threading.local()
 
@@ -186,6 +222,27 @@ def _tokenizer() -> sqlite3.Connection:
         database.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(words, instance)")
         _tokenizers.database = database
     return _tokenizers.database
+
+
+def _staged_band_keys(ranges: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """The (key, item id) rows of the items in ``ranges``, sorted: SQLite cannot split the
+    packed keys itself, so they are read back, split and sorted here."""
+    keys, items = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    with connection.cursor() as cursor:
+        for first, last in ranges:
+            cursor.execute(
+                f"SELECT item_id, band_keys FROM {SHINGLES} "
+                "WHERE item_id BETWEEN %s AND %s AND band_keys IS NOT NULL",
+                [first, last],
+            )
+            rows = cursor.fetchall()
+            packed = [bytes(data) for _, data in rows]
+            keys.append(np.frombuffer(b"".join(packed), dtype=">i8").astype(np.int64))
+            ids = np.array([pk for pk, _ in rows], dtype=np.int64)
+            items.append(np.repeat(ids, [len(data) // 8 for data in packed]))
+    keys, items = np.concatenate(keys), np.concatenate(items)
+    order = np.lexsort((items, keys))
+    return keys[order], items[order]
 
 
 def _matching(query: SearchQuery, condition: str = "", params: list = ()) -> tuple[str, list]:
