@@ -14,21 +14,11 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from determinations.search import text_matches
-from determinations.search.columns import (
-    CATEGORIES,
-    DECISIONS,
-    GUIDELINES,
-    FactPairs,
-    item_columns,
-    selected,
-)
+from determinations.search.columns import ItemColumns, item_columns, selected
 from determinations.search.engine import Evaluation
-from determinations.search.facets import AGE_BANDS
 from determinations.search.filters import ItemFilter
+from determinations.search.registry import FACETS, FacetDefinition, Kind, facet
 from determinations.search.urls import used_parameters, with_values
-
-UPHELD, OVERTURNED = DECISIONS.index("upheld"), DECISIONS.index("overturned")
-TOP_MEDICATIONS, TOP_SPECIALTIES = 20, 15
 
 
 @dataclass
@@ -82,108 +72,81 @@ class Insights:
 
 
 def insights(params: QueryDict) -> Insights:
-    """Every breakdown for the items the search parameters match."""
+    """Every breakdown for the items the search parameters match: one per facet with a
+    `chart` (`registry.FACETS`), in the charts' order."""
     filters = ItemFilter(params)
     columns = item_columns()
     text = text_matches(filters.search_query, columns, rank=False)
     cleaned = filters.form.cleaned_data
     evaluation = Evaluation(columns, cleaned, text)
     counter = _Counter(columns, evaluation.mask(), _search_params(filters))
-    breakdowns = [
-        counter.coded("drug_class", "By drug class", columns.drug_class, columns.drug_class_names),
-        counter.coded("category", "By treatment category", columns.category,
-                      dict(enumerate(CATEGORIES)), labels=_choices(filters, "category")),
-        counter.coded("medication", f"By medication (top {TOP_MEDICATIONS})",
-                      columns.medication, columns.medication_names, top=TOP_MEDICATIONS),
-        counter.listed("specialty", f"By reviewer specialty (top {TOP_SPECIALTIES})",
-                       columns.specialty_pairs, top=TOP_SPECIALTIES),
-        counter.coded("guideline", "By guideline source", columns.guideline,
-                      dict(enumerate(GUIDELINES)), labels=_choices(filters, "guideline")),
-        counter.age_bands(cleaned.get("age_min"), cleaned.get("age_max")),
-        counter.years("injury_year", "By year of injury", columns.injury_year),
-        counter.years("decision_year", "By year of decision", columns.decision_year),
-    ]  # fmt: skip
+    charted = sorted((f for f in FACETS if f.chart), key=lambda f: f.chart.position)
+    breakdowns = [counter.breakdown(definition, cleaned) for definition in charted]
     return Insights(filters, counter.overall(), breakdowns, counter.min_items)
 
 
 class _Counter:
     """Counts items, upheld and overturned per group over one mask of matching items."""
 
-    def __init__(self, columns, mask: np.ndarray, params: QueryDict) -> None:
+    def __init__(self, columns: ItemColumns, mask: np.ndarray, params: QueryDict) -> None:
         self.columns, self.mask, self.params = columns, mask, params
-        self.upheld = mask & (columns.decision == UPHELD)
-        self.overturned = mask & (columns.decision == OVERTURNED)
+        decisions, codes = columns.values["decision"], facet("decision").vocabulary
+        self.upheld = mask & (decisions == codes.index("upheld"))
+        self.overturned = mask & (decisions == codes.index("overturned"))
         self.min_items = settings.IMR_INSIGHTS_MIN_GROUP
+
+    def breakdown(self, definition: FacetDefinition, cleaned: dict) -> Breakdown:
+        """A facet's chart: its bands, its years oldest first, or its values largest first;
+        each group links to the search that lists its items."""
+        name, chart = definition.name, definition.chart
+        if definition.kind is Kind.RANGE:
+            groups = self._bands(definition, *(cleaned.get(p) for p in definition.parameters))
+            return Breakdown(name, chart.heading, groups)
+        labels, groups = dict(definition.choices), []
+        for value, items, upheld, overturned in self._per_value(definition):
+            if definition.kind is Kind.YEAR:
+                url = self._url(**dict.fromkeys(definition.parameters, value))
+            else:
+                url = self._url(**{name: [value]})
+            label = labels.get(value, value)
+            groups.append(Group(label, items, upheld, overturned, url, self.min_items))
+        if definition.kind is not Kind.YEAR:
+            groups.sort(key=lambda g: (-g.items, g.label))
+        return self._limited(Breakdown(name, chart.heading, groups), chart.top)
 
     def overall(self) -> Group:
         return self._group("All matching items", self.mask, "?" + self.params.urlencode())
 
-    def coded(self, name, heading, column, names, labels=None, top=None) -> Breakdown:
-        """Groups of a one-valued field (an id or code per item), largest first; each count
-        is one `bincount` over the column, not one pass per group."""
-        items, upheld, overturned = self._counts_by_value(column)
-        groups = []
-        for value in np.flatnonzero(items).tolist():
-            value_name = names.get(value, "")
-            if not value or not value_name:
-                continue
-            label = (labels or {}).get(value_name, value_name)
-            url = self._url(**{name: [value_name]})
-            groups.append(self._counted(label, items[value], upheld[value], overturned[value], url))
-        groups.sort(key=lambda g: (-g.items, g.label))
-        return self._limited(Breakdown(name, heading, groups), top)
+    def _per_value(self, definition: FacetDefinition) -> list[tuple[str, int, int, int]]:
+        """(value, items, upheld, overturned) of each value some matching item has; each
+        count is one `bincount` over a column, not one pass per value."""
+        masks = (self.mask, self.upheld, self.overturned)
+        if definition.kind is Kind.REVIEWER:
+            pairs = self.columns.fact_pairs[definition.name]
+            counts = [pairs.counts(mask).tolist() for mask in masks]
+            return [(v, *n) for v, *n in zip(pairs.names, *counts, strict=True) if n[0]]
+        column = self.columns.values[definition.name].astype(np.int64)
+        names = self.columns.names.get(definition.name)  # None: the value is its name (a year)
+        size = int(column.max()) + 1 if len(column) else 1
+        counts = [np.bincount(column.take(selected(m)), minlength=size).tolist() for m in masks]
+        return [
+            (str(code) if names is None else names.get(code, ""), *(n[code] for n in counts))
+            for code in np.flatnonzero(counts[0]).tolist()
+            if code and (names is None or names.get(code))
+        ]
 
-    def listed(self, name, heading, pairs: FactPairs, top=None) -> Breakdown:
-        """Groups of a many-valued fact of the letter (reviewer specialties)."""
-        items, upheld, overturned = (
-            pairs.counts(mask) for mask in (self.mask, self.upheld, self.overturned)
-        )
+    def _bands(self, definition: FacetDefinition, current_min, current_max) -> list[Group]:
+        """A RANGE facet's bands; a band's link keeps within the range the search already has."""
+        numbers, (low_name, high_name) = self.columns.values[definition.name], definition.parameters
         groups = []
-        for code, value in enumerate(pairs.names):
-            if items[code]:
-                url = self._url(**{name: [value]})
-                groups.append(
-                    self._counted(value, items[code], upheld[code], overturned[code], url)
-                )
-        groups.sort(key=lambda g: (-g.items, g.label))
-        return self._limited(Breakdown(name, heading, groups), top)
-
-    def age_bands(self, current_min: int | None, current_max: int | None) -> Breakdown:
-        """Age bands; a band's link keeps within the age range the search already has."""
-        age = self.columns.age
-        groups = []
-        for label, low, high in AGE_BANDS:
+        for label, low, high in definition.bands:
             low = max(x for x in (low, current_min, 0) if x is not None)
             high = min(x for x in (high, current_max, 999) if x is not None)
             if low > high:
                 continue
-            url = self._url(age_min=low or None, age_max=None if high == 999 else high)
-            groups.append(self._group(label, (age >= low) & (age <= high), url))
-        return Breakdown("age", "By patient age", [g for g in groups if g.items])
-
-    def years(self, name: str, heading: str, column: np.ndarray) -> Breakdown:
-        """Groups by a year column (0: unknown, left out), oldest first; each links to the
-        search with that year as its range (`<name>_min`, `<name>_max`)."""
-        items, upheld, overturned = self._counts_by_value(column)
-        groups = [
-            self._counted(str(year), items[year], upheld[year], overturned[year],
-                          self._url(**{f"{name}_min": year, f"{name}_max": year}))
-            for year in np.flatnonzero(items).tolist()
-            if year
-        ]  # fmt: skip
-        return Breakdown(name, heading, groups)
-
-    def _counts_by_value(self, column: np.ndarray):
-        """Items, upheld and overturned per value of a small non-negative integer column."""
-        values = column.astype(np.int64)
-        size = int(values.max()) + 1 if len(values) else 1
-        return tuple(
-            np.bincount(values.take(selected(mask)), minlength=size)
-            for mask in (self.mask, self.upheld, self.overturned)
-        )
-
-    def _counted(self, label, items, upheld, overturned, url) -> Group:
-        return Group(label, int(items), int(upheld), int(overturned), url, self.min_items)
+            url = self._url(**{low_name: low or None, high_name: None if high == 999 else high})
+            groups.append(self._group(label, (numbers >= low) & (numbers <= high), url))
+        return [g for g in groups if g.items]
 
     def _group(self, label: str, in_group: np.ndarray, url: str) -> Group:
         return Group(
@@ -217,7 +180,3 @@ def _search_params(filters: ItemFilter) -> QueryDict:
     params = used_parameters(filters.form)
     params.pop("sort", None)
     return params
-
-
-def _choices(filters: ItemFilter, name: str) -> dict[str, str]:
-    return {value: str(label) for value, label in filters.form.fields[name].choices}

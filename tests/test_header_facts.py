@@ -16,13 +16,13 @@ from django.db import connection
 from django.http import QueryDict
 
 from determinations.export_records import formatted_now, stored_records, write_missing_records
+from determinations.index.signals import write_missing_export_records
 from determinations.ingest import ingest_paths
 from determinations.insights import insights
 from determinations.models import DisputedItem, ExportRecord, Letter
 from determinations.search import ordered_items, search
-from determinations.search.columns import _LETTERS_SQL
+from determinations.search.columns import _letters_sql, _read_plan
 from determinations.search.filters import ItemFilter
-from determinations.signals import write_missing_export_records
 from tests.letters import letter_with_items
 
 pytestmark = pytest.mark.django_db
@@ -334,6 +334,6 @@ def test_the_search_columns_read_the_letters_covering_index():
             "SQLite's plan names the covering index; PostgreSQL's depends on its statistics"
         )
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {_LETTERS_SQL}")
+        cursor.execute(f"EXPLAIN QUERY PLAN {_letters_sql(*_read_plan()[1:])}")
         plan = " ".join(row[-1] for row in cursor.fetchall())
     assert "USING COVERING INDEX letter_search_columns" in plan

@@ -15,22 +15,9 @@ from functools import cached_property
 import numpy as np
 from django.db import DatabaseError, connections
 
-from determinations.models import (
-    CorpusVersion,
-    DisputedItem,
-    DrugClass,
-    Letter,
-    LicensureState,
-    Medication,
-    Specialty,
-)
+from determinations.models import CorpusVersion, DisputedItem, Letter
 from determinations.routing import read_connection
-
-DECISIONS = ["", *DisputedItem.Decision.values]
-CATEGORIES = ["", *DisputedItem.Category.values]
-GUIDELINES = ["", *DisputedItem.GuidelineSource.values]
-SEXES = ["", "female", "male"]
-PRIORITIES = ["", *(value for value in Letter.Priority.values if value)]
+from determinations.search.registry import FACETS, FacetDefinition, Kind
 
 
 @dataclass
@@ -41,22 +28,12 @@ class ItemColumns:
     ids: np.ndarray
     letter_ids: np.ndarray
     positions: np.ndarray
-    decision: np.ndarray
-    category: np.ndarray
-    guideline: np.ndarray
-    medication: np.ndarray  # Medication id, 0 for none
-    drug_class: np.ndarray
-    sex: np.ndarray
-    priority: np.ndarray  # code in PRIORITIES, 0 when not stated
-    age: np.ndarray  # -1 when not stated
-    injury_year: np.ndarray  # 0 when unknown
-    ur_year: np.ndarray
-    decision_year: np.ndarray
     ur_day: np.ndarray  # proleptic ordinal of the UR denial date, 0 when unknown
-    states: dict[str, np.ndarray] = field(default_factory=dict)  # code -> item rows
-    specialties: dict[str, np.ndarray] = field(default_factory=dict)
-    medication_names: dict[int, str] = field(default_factory=dict)
-    drug_class_names: dict[int, str] = field(default_factory=dict)
+    # Facet name -> one small integer per item: a CHOICE's code in its vocabulary, a NAMED
+    # value's id (0 for none), a RANGE's number (-1 when not stated), a YEAR (0 when unknown).
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    names: dict[str, dict[int, str]] = field(default_factory=dict)  # CHOICE, NAMED: code -> name
+    reviewed: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # value -> rows
     derived: dict = field(default_factory=dict, repr=False)  # what searches computed once
     superseded: bool = False  # the corpus has changed; newer columns are being loaded
 
@@ -79,12 +56,9 @@ class ItemColumns:
         return lookup
 
     @cached_property
-    def state_pairs(self) -> FactPairs:
-        return FactPairs.of(self.states)
-
-    @cached_property
-    def specialty_pairs(self) -> FactPairs:
-        return FactPairs.of(self.specialties)
+    def fact_pairs(self) -> dict[str, FactPairs]:
+        """Each REVIEWER facet's (item row, value) pairs."""
+        return {name: FactPairs.of(rows) for name, rows in self.reviewed.items()}
 
     @cached_property
     def by_letter(self) -> np.ndarray:
@@ -198,8 +172,7 @@ def warm_columns() -> ItemColumns:
     return columns
 
 
-WARMED = ["_row_of_id", "state_pairs", "specialty_pairs", "by_letter", "newest_first",
-          "oldest_first"]  # fmt: skip
+WARMED = ["_row_of_id", "fact_pairs", "by_letter", "newest_first", "oldest_first"]
 
 
 def load_columns(version: str) -> ItemColumns:
@@ -211,68 +184,80 @@ def load_columns(version: str) -> ItemColumns:
     a gigabyte, and a join in SQL reads each letter's row past its original text; each scan
     here reads one covering index (`letter_search_columns`, `item_search_columns`).
     """
-    items = _read_numbers(_ITEMS_SQL, 8)
-    letters, dates = _read_numbers(_LETTERS_SQL, 4, dates=3)
+    of_items, of_letters, dated = _read_plan()
+    items = _read_numbers(_items_sql(of_items), 3 + len(of_items))
+    letters, dates = _read_numbers(_letters_sql(of_letters, dated), 1 + len(of_letters), len(dated))
     letter_ids = items[1]
     # each item's row in the letters' arrays (both in id order)
     of_letter = np.clip(np.searchsorted(letters[0], letter_ids), 0, max(len(letters[0]) - 1, 0))
-    injury, denial, decided = dates[:, of_letter] if len(letters[0]) else dates
+    item_dates = dict(zip(dated, dates[:, of_letter] if len(letters[0]) else dates, strict=True))
+    denial = item_dates["ur_denial_date"]
     columns = ItemColumns(
         version=version,
         ids=items[0],
         letter_ids=letter_ids,
         positions=items[2].astype(np.int32),
-        decision=items[3].astype(np.int8),
-        category=items[4].astype(np.int8),
-        guideline=items[5].astype(np.int8),
-        medication=items[6],
-        drug_class=items[7],
-        sex=letters[1][of_letter].astype(np.int8),
-        priority=letters[3][of_letter].astype(np.int8),
-        age=letters[2][of_letter].astype(np.int16),
-        injury_year=_years(injury),
-        ur_year=_years(denial),
-        decision_year=_years(decided),
         ur_day=np.where(np.isnat(denial), 0, (denial - _DAY_ZERO).astype(np.int64)).astype(
             np.int32
         ),
-        medication_names=dict(Medication.objects.values_list("id", "generic_name")),
-        drug_class_names=dict(DrugClass.objects.values_list("id", "name")),
     )
-    states = dict(LicensureState.objects.values_list("id", "code"))
-    specialties = dict(Specialty.objects.values_list("id", "name"))
-    columns.states = _item_rows_by_value(letter_ids, _pairs(Letter.reviewer_states), states)
-    columns.specialties = _item_rows_by_value(
-        letter_ids, _pairs(Letter.reviewer_specialties), specialties
-    )
+    read = [(f, items[3 + i]) for i, f in enumerate(of_items)]
+    read += [(f, letters[1 + i][of_letter]) for i, f in enumerate(of_letters)]
+    for definition, numbers in read:
+        columns.values[definition.name] = numbers.astype(_TYPES[definition.kind])
+    for definition in FACETS:
+        if definition.kind is Kind.YEAR:
+            columns.values[definition.name] = _years(item_dates[definition.field])
+        elif definition.kind is Kind.CHOICE:
+            columns.names[definition.name] = dict(enumerate(definition.vocabulary))
+        elif definition.kind is Kind.NAMED:
+            columns.names[definition.name] = _lookup_names(definition)
+        elif definition.kind is Kind.REVIEWER:
+            pairs = _pairs(definition.model_field)
+            rows = _item_rows_by_value(letter_ids, pairs, _lookup_names(definition))
+            columns.reviewed[definition.name] = rows
     return columns
 
 
 LOAD_CHUNK = 50_000
 _DAY_ZERO = np.datetime64("0000-12-31")  # so that 0001-01-01 is day 1, as date.toordinal()
+_TYPES = {Kind.CHOICE: np.int8, Kind.NAMED: np.int64, Kind.RANGE: np.int16}
 
 
-def _code(column: str, vocabulary: list[str]) -> str:
-    """The position of the column's value in ``vocabulary`` (0, the empty value, if absent)."""
-    cases = " ".join(f"WHEN '{value}' THEN {code}" for code, value in enumerate(vocabulary) if code)
-    return f"CASE {column} {cases} ELSE 0 END"
+def _read_plan() -> tuple[list[FacetDefinition], list[FacetDefinition], list[str]]:
+    """The facets read as numbers from the items and from the letters, and the letters' date
+    fields (the years' and the UR denial date's, which orders results)."""
+    numbers = [f for f in FACETS if f.kind in _TYPES]
+    years = [f.field for f in FACETS if f.kind is Kind.YEAR]
+    dated = list(dict.fromkeys([*years, "ur_denial_date"]))
+    return [f for f in numbers if not f.on_letter], [f for f in numbers if f.on_letter], dated
+
+
+def _number(definition: FacetDefinition) -> str:
+    """The SQL that reads a facet as a small integer, as `ItemColumns.values` holds it."""
+    column = definition.model_field.column
+    if definition.kind is Kind.CHOICE:
+        choices = enumerate(definition.choices, start=1)
+        cases = " ".join(f"WHEN '{value}' THEN {code}" for code, (value, _) in choices)
+        return f"CASE {column} {cases} ELSE 0 END"
+    return f"COALESCE({column}, {-1 if definition.kind is Kind.RANGE else 0})"
 
 
 # The same SQL on both databases; each reads only columns of its covering index.
-_ITEMS_SQL = (
-    "SELECT id, letter_id, position, "
-    f"{_code('decision', DECISIONS)}, {_code('category', CATEGORIES)}, "
-    f"{_code('guideline_source', GUIDELINES)}, "
-    f"COALESCE(medication_id, 0), COALESCE(drug_class_id, 0) "
-    f"FROM {DisputedItem._meta.db_table} ORDER BY id"
-)
-_LETTERS_SQL = (
-    f"SELECT id, {_code('patient_sex', SEXES)}, COALESCE(patient_age, -1), "
-    f"{_code('priority', PRIORITIES)}, "
-    "COALESCE(CAST(date_of_injury AS TEXT), 'NaT'), COALESCE(CAST(ur_denial_date AS TEXT), 'NaT'), "
-    "COALESCE(CAST(decision_date AS TEXT), 'NaT') "
-    f"FROM {Letter._meta.db_table} ORDER BY id"
-)
+def _items_sql(facets: list[FacetDefinition]) -> str:
+    numbers = "".join(f", {_number(f)}" for f in facets)
+    return f"SELECT id, letter_id, position{numbers} FROM {DisputedItem._meta.db_table} ORDER BY id"
+
+
+def _letters_sql(facets: list[FacetDefinition], dated: list[str]) -> str:
+    numbers = "".join(f", {_number(f)}" for f in facets)
+    dates = "".join(f", COALESCE(CAST({name} AS TEXT), 'NaT')" for name in dated)
+    return f"SELECT id{numbers}{dates} FROM {Letter._meta.db_table} ORDER BY id"
+
+
+def _lookup_names(definition: FacetDefinition) -> dict[int, str]:
+    model, name_field = definition.lookup
+    return dict(model.objects.values_list("id", name_field))
 
 
 def _read_numbers(sql: str, numbers: int, dates: int = 0):
@@ -299,9 +284,8 @@ def _years(dates: np.ndarray) -> np.ndarray:
 
 def _pairs(relation) -> np.ndarray:
     """(letter id, fact id) of a many-to-many reviewer fact, as a 2 x N array."""
-    through = relation.through
-    target = relation.field.m2m_reverse_name()
-    pairs = through.objects.values_list("letter_id", target)
+    through = relation.remote_field.through
+    pairs = through.objects.values_list(relation.m2m_column_name(), relation.m2m_reverse_name())
     return np.array(list(pairs), dtype=np.int64).reshape(-1, 2).T
 
 

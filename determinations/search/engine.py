@@ -1,9 +1,9 @@
 """Evaluate the cleaned search parameters over the in-memory item columns.
 
-`ItemFilter` stays the one definition of the parameters and their meaning; `ItemFilter.filtered`
-applies them in SQL (exports stream from it), this module applies the same cleaned values to
-`ItemColumns` for the search page's counts and ordering. `tests/test_search_engine.py` checks
-that both give the same items and counts.
+`ItemFilter` stays the reference meaning of the parameters; `ItemFilter.filtered` applies them
+in SQL (exports stream from it), this module applies the same cleaned values to `ItemColumns`
+for the search page's counts and ordering, facet by facet as `registry.FACETS` defines them.
+`tests/test_search_engine.py` checks that both give the same items and counts.
 """
 
 from __future__ import annotations
@@ -12,41 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from determinations.search.columns import (
-    CATEGORIES,
-    DECISIONS,
-    GUIDELINES,
-    PRIORITIES,
-    SEXES,
-    ItemColumns,
-    selected,
-)
-
-# Facet name -> the parameters that make up its filter.
-GROUPS = {
-    "q": ("q",),
-    "decision": ("decision",),
-    "medication": ("medication",),
-    "drug_class": ("drug_class",),
-    "category": ("category",),
-    "specialty": ("specialty",),
-    "state": ("state",),
-    "guideline": ("guideline",),
-    "sex": ("sex",),
-    "priority": ("priority",),
-    "age": ("age_min", "age_max"),
-    "injury_year": ("injury_year_min", "injury_year_max"),
-    "ur_year": ("ur_year_min", "ur_year_max"),
-    "decision_year": ("decision_year_min", "decision_year_max"),
-}
-YEARS = ("injury_year", "ur_year", "decision_year")  # year columns, 0 when unknown
-_CODED = {
-    "decision": ("decision", DECISIONS),
-    "category": ("category", CATEGORIES),
-    "guideline": ("guideline", GUIDELINES),
-    "sex": ("sex", SEXES),
-    "priority": ("priority", PRIORITIES),
-}
+from determinations.search.columns import ItemColumns, selected
+from determinations.search.registry import FACETS, FacetDefinition, Kind, facet
 
 
 @dataclass
@@ -65,18 +32,18 @@ class Evaluation:
         self.ranks = np.zeros(len(columns), dtype=np.float64)
         self.masks: dict[str, np.ndarray] = {}
         self._combined: dict[str, np.ndarray] = {}
-        self._ages: np.ndarray | None = None
+        self._numbers: dict[str, np.ndarray] = {}
         if text is not None:
             rows = columns.rows_of_ids(text.ids)
             present = rows >= 0
             self.masks["q"] = _mask_of_rows(len(columns), rows[present])
             ranked = present & (text.ranks != 0)  # at most RANK_LIMIT of them
             self.ranks[rows[ranked]] = text.ranks[ranked]
-        for group, names in GROUPS.items():
-            if group != "q":
-                mask = self._group_mask(group, [cleaned.get(name) for name in names])
-                if mask is not None:
-                    self.masks[group] = mask
+        for definition in FACETS:
+            values = [cleaned.get(name) for name in definition.parameters]
+            mask = _facet_mask(columns, definition, values)
+            if mask is not None:
+                self.masks[definition.name] = mask
 
     def mask(self, skip: str = "") -> np.ndarray:
         """Items passing every active filter except the facet ``skip`` (do not modify)."""
@@ -101,12 +68,14 @@ class Evaluation:
         counts = {name: n - left_out.get(name, 0) for name, n in corpus.items()}
         return {name: n for name, n in counts.items() if n}
 
-    def age_band_count(self, low: int | None, high: int | None) -> int:
-        if self._ages is None:
-            self._ages = self._age_counts()
+    def band_count(self, group: str, low: int | None, high: int | None) -> int:
+        """Items of a RANGE facet from ``low`` to ``high`` (None: no bound), under every
+        filter but its own."""
+        if group not in self._numbers:
+            self._numbers[group] = self._number_counts(group)
         start = (0 if low is None else low) + 1
-        stop = len(self._ages) if high is None else high + 2
-        return int(self._ages[start:stop].sum())
+        stop = len(self._numbers[group]) if high is None else high + 2
+        return int(self._numbers[group][start:stop].sum())
 
     def _corpus_counts(self, group: str) -> dict[str, int]:
         cached = self.columns.derived.setdefault("counts", {})
@@ -114,18 +83,18 @@ class Evaluation:
             cached[group] = value_counts(self.columns, group, None)
         return cached[group]
 
-    def _age_counts(self) -> np.ndarray:
-        """Items per age, shifted by one (-1 is "not stated"), under the other filters."""
-        ages = self.columns.age
-        corpus = self.columns.derived.get("age_counts")
+    def _number_counts(self, group: str) -> np.ndarray:
+        """Items per number, shifted by one (-1 is "not stated"), under the other filters."""
+        numbers = self.columns.values[group]
+        corpus = self.columns.derived.setdefault("number_counts", {}).get(group)
         if corpus is None:
-            corpus = self.columns.derived["age_counts"] = _counts_of(ages, 0)
-        if not any(other != "age" for other in self.masks):
+            corpus = self.columns.derived["number_counts"][group] = _counts_of(numbers, 0)
+        if not any(other != group for other in self.masks):
             return corpus
-        mask = self.mask(skip="age")
+        mask = self.mask(skip=group)
         if _mostly(mask):
-            return corpus - _counts_of(ages.take(selected(~mask)), len(corpus))
-        return _counts_of(ages.take(selected(mask)), len(corpus))
+            return corpus - _counts_of(numbers.take(selected(~mask)), len(corpus))
+        return _counts_of(numbers.take(selected(mask)), len(corpus))
 
     def ordered_rows(self, ordering: str) -> np.ndarray:
         """Rows of the matching items in the requested order (SQL ordering's twin).
@@ -146,51 +115,37 @@ class Evaluation:
         above = self.ranks[ranked] > 0
         return np.concatenate([ranked[above], unranked, ranked[~above]])
 
-    def _group_mask(self, group: str, values: list) -> np.ndarray | None:
-        c = self.columns
-        if group in _CODED:
-            attribute, vocabulary = _CODED[group]
-            return _one_of(getattr(c, attribute), [vocabulary.index(v) for v in values[0] or []])
-        if group == "medication":
-            return _one_of(c.medication, _ids_named(c.medication_names, values[0]))
-        if group == "drug_class":
-            return _one_of(c.drug_class, _ids_named(c.drug_class_names, values[0]))
-        if group in ("specialty", "state"):
-            if not values[0]:
-                return None
-            lists = c.specialties if group == "specialty" else c.states
-            empty = np.array([], dtype=np.int64)
-            rows = np.concatenate([lists.get(v, empty) for v in values[0]])
-            return _mask_of_rows(len(c), rows)
-        low, high = values
-        if low is None and high is None:
+
+def _facet_mask(c: ItemColumns, definition: FacetDefinition, values: list) -> np.ndarray | None:
+    """The items a facet's cleaned parameters let through; None when it does not filter."""
+    kind, column = definition.kind, c.values.get(definition.name)
+    if kind in (Kind.CHOICE, Kind.NAMED):
+        return _one_of(column, _ids_named(c.names[definition.name], values[0]))
+    if kind is Kind.REVIEWER:
+        if not values[0]:
             return None
-        column = getattr(c, group)
-        known = column >= 0 if group == "age" else column > 0
-        if low is not None:
-            known &= column >= low
-        if high is not None:
-            known &= column <= high
-        return known
+        rows_by_value, empty = c.reviewed[definition.name], np.array([], dtype=np.int64)
+        return _mask_of_rows(
+            len(c), np.concatenate([rows_by_value.get(v, empty) for v in values[0]])
+        )
+    low, high = values
+    if low is None and high is None:
+        return None
+    known = column >= 0 if kind is Kind.RANGE else column > 0  # -1, 0: not stated
+    if low is not None:
+        known &= column >= low
+    if high is not None:
+        known &= column <= high
+    return known
 
 
 def value_counts(columns: ItemColumns, group: str, mask: np.ndarray | None) -> dict[str, int]:
     """Items per value of a facet among the rows of ``mask`` (None: every row)."""
-    c = columns
-    if group in ("specialty", "state"):
-        pairs = c.specialty_pairs if group == "specialty" else c.state_pairs
+    if facet(group).kind is Kind.REVIEWER:
+        pairs = columns.fact_pairs[group]
         counts = pairs.counts(mask).tolist()
         return {name: n for name, n in zip(pairs.names, counts, strict=True) if n}
-    if group in _CODED:
-        attribute, vocabulary = _CODED[group]
-        column, names = getattr(c, attribute), dict(enumerate(vocabulary))
-    elif group in ("medication", "drug_class"):
-        column = c.medication if group == "medication" else c.drug_class
-        names = c.medication_names if group == "medication" else c.drug_class_names
-    elif group in YEARS:
-        column, names = getattr(c, group), None
-    else:
-        raise KeyError(group)
+    column, names = columns.values[group], columns.names.get(group)
     return _named_counts(column if mask is None else column.take(selected(mask)), names)
 
 

@@ -8,44 +8,14 @@ from functools import cached_property, partial
 
 from django.http import QueryDict
 
-from determinations.models import DisputedItem
+from determinations.search import registry
 from determinations.search.engine import Evaluation
-from determinations.search.filters import PRIORITY_CHOICES, SEX_CHOICES, ItemFilter
+from determinations.search.filters import ItemFilter
+from determinations.search.registry import FacetDefinition, Kind
 from determinations.search.urls import with_value_toggled, with_values
 
 SHOWN = 8  # values shown before "more"
 LISTED = 100  # values listed at most per facet
-
-VALUE_FACETS = [
-    ("decision", "Decision"),
-    ("medication", "Medication"),
-    ("drug_class", "Drug class"),
-    ("category", "Treatment category"),
-    ("specialty", "Reviewer specialty"),
-    ("state", "Licensure state"),
-    ("guideline", "Guideline"),
-    ("sex", "Patient sex"),
-    ("priority", "Priority"),
-]
-LABELS = {
-    "decision": dict(DisputedItem.Decision.choices),
-    "category": dict(DisputedItem.Category.choices),
-    "guideline": dict(DisputedItem.GuidelineSource.choices),
-    "sex": dict(SEX_CHOICES),
-    "priority": dict(PRIORITY_CHOICES),
-}
-AGE_BANDS = [
-    ("under 30", None, 29),
-    ("30-39", 30, 39),
-    ("40-49", 40, 49),
-    ("50-59", 50, 59),
-    ("60 and over", 60, None),
-]
-YEAR_FACETS = [
-    ("injury_year", "Year of injury"),
-    ("ur_year", "Year of UR denial"),
-    ("decision_year", "Year of decision"),
-]
 
 
 @dataclass
@@ -70,6 +40,7 @@ class Facet:
     # A range facet's own inputs: (parameter, its current value) for "from" and "to".
     low: tuple[str, str] = ("", "")
     high: tuple[str, str] = ("", "")
+    limits: tuple[int, int] = (0, 0)  # the values its inputs take
 
     @property
     def shown(self) -> list[FacetValue]:
@@ -122,8 +93,8 @@ def value_facets(filters: ItemFilter, evaluation: Evaluation, params: QueryDict)
     ``params``: what the page's links carry (`urls.used_parameters`), as for `range_facets`.
     """
     facets = []
-    for name, heading in VALUE_FACETS:
-        labels = LABELS.get(name, {})  # the named facets show their values
+    for definition in registry.value_facets():
+        name, labels = definition.name, dict(definition.choices)  # a choice shows its label
         selected = set(filters.form.cleaned_data.get(name) or [])
         counts = evaluation.counts(name)
         ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:LISTED]
@@ -138,38 +109,29 @@ def value_facets(filters: ItemFilter, evaluation: Evaluation, params: QueryDict)
             )
             for value, count in ranked
         ]
-        facets.append(Facet(name, heading, values))
+        facets.append(Facet(name, definition.label, values))
     return facets
 
 
 def range_facets(evaluation: Evaluation, params: QueryDict) -> list[Facet]:
-    """Age bands, injury years, UR denial years and decision years, each a link that sets
-    its range."""
-    return [_age_facet(evaluation, params)] + [
-        _year_facet(evaluation, params, name, heading) for name, heading in YEAR_FACETS
-    ]
+    """Each range facet (age, injury, UR denial and decision years); each of its values (a
+    band, a year) is a link that sets its range."""
+    return [_range_facet(evaluation, params, d) for d in registry.range_facets()]
 
 
-def _age_facet(evaluation: Evaluation, params: QueryDict) -> Facet:
-    current = (params.get("age_min", ""), params.get("age_max", ""))
+def _range_facet(evaluation: Evaluation, params: QueryDict, definition: FacetDefinition) -> Facet:
+    (low_name, high_name), name = definition.parameters, definition.name
+    current = (params.get(low_name, ""), params.get(high_name, ""))
+    if definition.kind is Kind.RANGE:
+        bands = [(*band, evaluation.band_count(name, *band[1:])) for band in definition.bands]
+    else:  # the years, newest first, each a band of its own
+        years = sorted(evaluation.counts(name).items(), reverse=True)[:LISTED]
+        bands = [(year, int(year), int(year), count) for year, count in years]
     values = []
-    for label, low, high in AGE_BANDS:
+    for label, low, high, count in bands:
         chosen = current == ("" if low is None else str(low), "" if high is None else str(high))
-        bounds = {"age_min": None if chosen else low, "age_max": None if chosen else high}
-        count = evaluation.age_band_count(low, high)
-        values.append(
-            FacetValue(label, label, count, chosen, partial(with_values, params, **bounds))
-        )
-    return Facet("age", "Patient age", values, ("age_min", current[0]), ("age_max", current[1]))
-
-
-def _year_facet(evaluation: Evaluation, params: QueryDict, name: str, heading: str) -> Facet:
-    low, high = f"{name}_min", f"{name}_max"
-    current = (params.get(low), params.get(high))
-    values = []
-    for year, count in sorted(evaluation.counts(name).items(), reverse=True)[:LISTED]:
-        chosen = current == (year, year)
-        bound = None if chosen else year
-        url = partial(with_values, params, **{low: bound, high: bound})
-        values.append(FacetValue(year, year, count, chosen, url))
-    return Facet(name, heading, values, (low, current[0] or ""), (high, current[1] or ""))
+        bounds = {low_name: None if chosen else low, high_name: None if chosen else high}
+        url = partial(with_values, params, **bounds)
+        values.append(FacetValue(label, label, count, chosen, url))
+    ends = (low_name, current[0]), (high_name, current[1])
+    return Facet(name, definition.label, values, *ends, definition.limits)

@@ -7,22 +7,17 @@ The search page, the exports, the insights page and the CLI all filter disputed 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from determinations.models import (
-    DisputedItem,
-    DrugClass,
-    Letter,
-    LicensureState,
-    Medication,
-    Specialty,
-)
+from determinations.models import DisputedItem
 from determinations.search.backends import backend
 from determinations.search.query import MAX_QUERY_LENGTH, parse_query
+from determinations.search.registry import FACETS, FacetDefinition, Kind, value_facets
 
 # The longest value any parameter but `q` takes (the longest medication name has 60 or so
 # characters); a longer one is refused with a notice before it is looked at. SPEC: Web pages.
@@ -30,19 +25,35 @@ MAX_VALUE_LENGTH = 200
 NAMED = 3  # values a notice names before "and N more"
 SORTS = [("relevance", "Relevance"), ("newest", "Newest UR denial"), ("oldest", "Oldest UR denial")]
 DEFAULT_SORT = "relevance"  # newest first when there are no words to rank by
-SEX_CHOICES = [("female", "Female"), ("male", "Male")]
-PRIORITY_CHOICES = [(value, label) for value, label in Letter.Priority.choices if value]
-MULTI_VALUE_FACETS = (
-    "decision",
-    "medication",
-    "drug_class",
-    "category",
-    "specialty",
-    "state",
-    "guideline",
-    "sex",
-    "priority",
-)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def facet_filters(definition: FacetDefinition) -> dict[str, django_filters.Filter]:
+    """The filters of one facet, by URL parameter."""
+    kind, path = definition.kind, definition.path
+    if kind in (Kind.CHOICE, Kind.NAMED, Kind.REVIEWER):
+        choices = list(definition.choices) if kind is Kind.CHOICE else _names(*definition.lookup)
+        method = partial(_reviewed_by, definition) if kind is Kind.REVIEWER else None
+        any_of = django_filters.MultipleChoiceFilter(
+            field_name=path, choices=choices, method=method, distinct=False, label=definition.label
+        )
+        return {definition.name: any_of}
+    low, high = definition.limits
+    bounds = zip(definition.parameters, definition.bounds, ("gte", "lte"), strict=True)
+    return {
+        name: IntegerFilter(
+            field_name=path,
+            lookup_expr=lookup,
+            method=partial(_year_range, path, lookup) if kind is Kind.YEAR else None,
+            label=label,
+            min_value=low,
+            max_value=high,
+        )
+        for name, label, lookup in bounds
+    }
 
 
 def _names(model, field: str):
@@ -52,101 +63,50 @@ def _names(model, field: str):
     ]
 
 
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+def _reviewed_by(definition: FacetDefinition, items: QuerySet, name: str, value: list[str]):
+    """Items of letters with any of these reviewer facts (a subquery: no duplicate items)."""
+    relation, name_field = definition.model_field, definition.lookup[1]
+    target = relation.m2m_reverse_field_name()
+    letters = relation.remote_field.through.objects.filter(**{f"{target}__{name_field}__in": value})
+    return items.filter(letter_id__in=letters.values(relation.m2m_column_name()))
+
+
+def _year_range(field: str, lookup: str, items: QuerySet, name: str, year: int) -> QuerySet:
+    if lookup == "gte":
+        return items.filter(**{f"{field}__gte": date(year, 1, 1)})
+    return items.filter(**{f"{field}__lt": date(year + 1, 1, 1)})
 
 
 class ItemFilter(django_filters.FilterSet):
-    """Filters over disputed items; values of one facet OR together, facets AND together."""
+    """Filters over disputed items; values of one facet OR together, facets AND together.
+
+    `q` and `sort` are declared here; every facet's filters come from `registry.FACETS`.
+    """
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
-    decision = django_filters.MultipleChoiceFilter(
-        choices=DisputedItem.Decision.choices, distinct=False, label="Decision"
-    )
-    medication = django_filters.MultipleChoiceFilter(
-        field_name="medication__generic_name",
-        choices=_names(Medication, "generic_name"),
-        distinct=False,
-        label="Medication",
-    )
-    drug_class = django_filters.MultipleChoiceFilter(
-        field_name="drug_class__name",
-        choices=_names(DrugClass, "name"),
-        distinct=False,
-        label="Drug class",
-    )
-    category = django_filters.MultipleChoiceFilter(
-        choices=DisputedItem.Category.choices, distinct=False, label="Treatment category"
-    )
-    specialty = django_filters.MultipleChoiceFilter(
-        method="filter_specialty", choices=_names(Specialty, "name"), label="Reviewer specialty"
-    )
-    state = django_filters.MultipleChoiceFilter(
-        method="filter_state", choices=_names(LicensureState, "code"), label="Licensure state"
-    )
-    guideline = django_filters.MultipleChoiceFilter(
-        field_name="guideline_source",
-        choices=DisputedItem.GuidelineSource.choices,
-        distinct=False,
-        label="Guideline",
-    )
-    sex = django_filters.MultipleChoiceFilter(
-        field_name="letter__patient_sex", choices=SEX_CHOICES, distinct=False, label="Patient sex"
-    )
-    priority = django_filters.MultipleChoiceFilter(
-        field_name="letter__priority", choices=PRIORITY_CHOICES, distinct=False, label="Priority"
-    )
-    age_min = IntegerFilter(
-        label="Minimum age",
-        field_name="letter__patient_age",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=130,
-    )
-    age_max = IntegerFilter(
-        label="Maximum age",
-        field_name="letter__patient_age",
-        lookup_expr="lte",
-        min_value=0,
-        max_value=130,
-    )
-    injury_year_min = IntegerFilter(
-        label="Injury year from", method="filter_injury_year", min_value=1900, max_value=2100
-    )
-    injury_year_max = IntegerFilter(
-        label="Injury year to", method="filter_injury_year", min_value=1900, max_value=2100
-    )
-    ur_year_min = IntegerFilter(
-        label="UR denial year from", method="filter_ur_year", min_value=1900, max_value=2100
-    )
-    ur_year_max = IntegerFilter(
-        label="UR denial year to", method="filter_ur_year", min_value=1900, max_value=2100
-    )
-    decision_year_min = IntegerFilter(
-        label="Decision year from", method="filter_decision_year", min_value=1900, max_value=2100
-    )
-    decision_year_max = IntegerFilter(
-        label="Decision year to", method="filter_decision_year", min_value=1900, max_value=2100
-    )
     sort = django_filters.ChoiceFilter(choices=SORTS, method="keep", label="Sort by")
 
     class Meta:
         model = DisputedItem
         fields: list[str] = []
 
+    @classmethod
+    def get_filters(cls) -> dict[str, django_filters.Filter]:
+        declared = super().get_filters()
+        facets = [facet_filters(definition) for definition in FACETS]
+        return {"q": declared["q"], **{k: v for f in facets for k, v in f.items()}, **declared}
+
     def __init__(self, data: QueryDict | None = None, *args, **kwargs) -> None:
         super().__init__(data if data is not None else QueryDict(), *args, **kwargs)
         self.notices: list[str] = []
-        for name in MULTI_VALUE_FACETS:  # read each lookup table once, not once per value
-            field = self.form.fields[name]
+        for definition in value_facets():  # read each lookup table once, not once per value
+            field = self.form.fields[definition.name]
             field.choices = list(field.choices)
         self.form.data = self._without_unusable_values(self.form.data)
         if not self.form.is_valid():
             for name, errors in self.form.errors.items():
                 label = self.form.fields[name].label or name
                 self.notices.append(f"{label}: {' '.join(errors)} Ignored.")
-
-    # Filter methods (django-filter calls these with the cleaned value).
 
     def filter_text(self, items: QuerySet, name: str, value: str) -> QuerySet:
         query = parse_query(value)
@@ -155,27 +115,6 @@ class ItemFilter(django_filters.FilterSet):
         if query.excluded_case_numbers:
             items = items.exclude(letter__case_number__in=query.excluded_case_numbers)
         return backend().matching(items, query) if query.has_text else items
-
-    def filter_specialty(self, items: QuerySet, name: str, value: list[str]) -> QuerySet:
-        if not value:
-            return items
-        letters = Letter.reviewer_specialties.through.objects.filter(specialty__name__in=value)
-        return items.filter(letter_id__in=letters.values("letter_id"))
-
-    def filter_state(self, items: QuerySet, name: str, value: list[str]) -> QuerySet:
-        if not value:
-            return items
-        letters = Letter.reviewer_states.through.objects.filter(licensurestate__code__in=value)
-        return items.filter(letter_id__in=letters.values("letter_id"))
-
-    def filter_injury_year(self, items: QuerySet, name: str, value: int) -> QuerySet:
-        return _year_range(items, "letter__date_of_injury", name, value)
-
-    def filter_ur_year(self, items: QuerySet, name: str, value: int) -> QuerySet:
-        return _year_range(items, "letter__ur_denial_date", name, value)
-
-    def filter_decision_year(self, items: QuerySet, name: str, value: int) -> QuerySet:
-        return _year_range(items, "letter__decision_date", name, value)
 
     def keep(self, items: QuerySet, name: str, value: str) -> QuerySet:
         return items  # `sort` is validated here and applied by `search.ordered_items`
@@ -214,7 +153,7 @@ class ItemFilter(django_filters.FilterSet):
                     "characters: ignored."
                 )
                 data.setlist(name, [v for v in values if len(v) <= MAX_VALUE_LENGTH])
-        for name in MULTI_VALUE_FACETS:
+        for name in (definition.name for definition in value_facets()):
             values = data.getlist(name)
             allowed = {str(value) for value, _ in self.form.fields[name].choices}
             unknown = [v for v in values if v not in allowed]
@@ -237,9 +176,3 @@ def _some(values: list[str]) -> str:
     grow with the request's (issue 28)."""
     named = ", ".join(repr(value[:60]) for value in values[:NAMED])
     return named + (f" and {len(values) - NAMED} more" if len(values) > NAMED else "")
-
-
-def _year_range(items: QuerySet, field: str, name: str, year: int) -> QuerySet:
-    if name.endswith("_min"):
-        return items.filter(**{f"{field}__gte": date(year, 1, 1)})
-    return items.filter(**{f"{field}__lt": date(year + 1, 1, 1)})
