@@ -39,7 +39,8 @@ MAX_WORDS = 2_000
 # Past this many re-indexed items the bitmaps are set aside until the next rebuild: the
 # index would be asked about too many items for every query.
 MAX_REINDEXED = 20_000
-BITMAPS_KEPT = 128  # per process: stored words' bitmaps, and as many phrases' answers
+BITMAPS_KEPT = 128  # per process, the stored words' bitmaps read last
+PHRASES_KEPT = 500  # per process, the phrases and hyphenated words asked of the index last
 REBUILD = "common word rebuild"  # `SearchBackend.wait_for_turn`
 ALL_IDS = 2**32  # a Roaring bitmap holds 32-bit ids
 
@@ -147,8 +148,8 @@ def note_reindexed(letter_ids: list[int]) -> None:
 
 def matched_ids(query: SearchQuery, columns) -> np.ndarray | None:
     """The ids of the columns' items matching ``query``, each word with a bitmap read from
-    it; None when no term has a bitmap (one question to the index is as fast), or when no
-    bitmap is stored or too many items were re-indexed since they were built."""
+    it; None when every term is a rare word (one question to the index is as fast), or when
+    no bitmap is stored or too many items were re-indexed since they were built."""
     reindexed = _reindexed(columns.version)
     if reindexed is None or len(reindexed) > MAX_REINDEXED:
         return None
@@ -172,12 +173,15 @@ def matched_ids(query: SearchQuery, columns) -> np.ndarray | None:
     for term, word in stored_as.items():
         if word in stored and (bitmap := _bitmap(*stored[word])) is not None:
             found[term] = bitmap
-    if not found:
+    if not found and all(term in stored_as for term in terms if term not in absent):
         return None
-    through = min(stored[stored_as[term]][1] for term in found)
 
     def items_of(term: Term) -> FrozenBitMap:
-        return found[term] if term in found else _index_items(term, columns.version)
+        if term in found:
+            return found[term]
+        if term in stored_as:  # a word too rare for a bitmap
+            return _index_items(term)
+        return _phrase_items(term, columns.version)
 
     matched = _every_item(columns)
     for group in query.groups:
@@ -186,21 +190,28 @@ def matched_ids(query: SearchQuery, columns) -> np.ndarray | None:
     for term in query.excluded:
         if term not in absent:
             matched = matched - items_of(term)
-    # items the bitmaps do not answer for: the index does
-    matched = BitMap(matched)
-    matched.remove_range(through + 1, ALL_IDS)
-    matched -= reindexed
-    scope = ItemScope(after=through, among=tuple(reindexed))
-    matched |= bitmap_of(backend().matching_ids(query, scope)) & _every_item(columns)
+    if found:  # items the bitmaps do not answer for: the index does
+        through = min(stored[stored_as[term]][1] for term in found)
+        matched = BitMap(matched)
+        matched.remove_range(through + 1, ALL_IDS)
+        matched -= reindexed
+        scope = ItemScope(after=through, among=tuple(reindexed))
+        matched |= bitmap_of(backend().matching_ids(query, scope)) & _every_item(columns)
     return ids_of(matched)
 
 
-@lru_cache(maxsize=BITMAPS_KEPT)
-def _index_items(term: Term, version: str) -> FrozenBitMap:
-    """The items the index finds for ``term`` (a phrase, a hyphenated or a rare word), kept
-    for the corpus version: the next query with it does not ask again."""
+def _index_items(term: Term) -> FrozenBitMap:
+    """The items the index finds for ``term``."""
     ids, _ = backend().ranked_ids(SearchQuery(groups=[[term]]), rank=False)
     return FrozenBitMap(bitmap_of(ids))
+
+
+@lru_cache(maxsize=PHRASES_KEPT)
+def _phrase_items(term: Term, version: str) -> FrozenBitMap:
+    """The items of a phrase or a hyphenated word, asked of the index once per corpus version
+    by this process (what searches once stored for every process, when a search could write).
+    Not forgotten with the bitmaps: like them, it outlives the requests that asked."""
+    return _index_items(term)
 
 
 @lru_cache(maxsize=BITMAPS_KEPT)
@@ -245,6 +256,5 @@ def _every_item(columns) -> FrozenBitMap:
 def forget_bitmaps() -> None:
     """Empty this process's memory of bitmaps (benchmarks measure cold requests)."""
     _bitmap.cache_clear()
-    _index_items.cache_clear()
     with _lock:
         _reindexed_by_version.clear()
