@@ -6,8 +6,9 @@ back by id for every export.
 Why stored, not formatted per export: an export writes every item of the corpus, and
 formatting a row in Python (`csv.writer`, a JSON encoder) costs several times the work of
 reading and unpacking a stored one, too much for the export target of issue 29 at a million
-letters (bench/RESULTS.md, "Export"). Uncompressed, the records would not stay cached beside
-the rest of a million-letter corpus, and an export would wait on the disk for every row.
+letters (`bench/export_plain.py` measures both; bench/RESULTS.md has the figures).
+Uncompressed, the records would not stay cached beside the rest of a million-letter corpus,
+and an export would wait on the disk for every row.
 """
 
 from __future__ import annotations
