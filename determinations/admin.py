@@ -12,10 +12,9 @@ from django.db.models import Count, OuterRef, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from determinations import curation
+from determinations import curation, index
 from determinations.admin_filters import DecisionFilter, HandCorrectedFilter, OpenIssueFilter
 from determinations.export import CONTENT_TYPES, csv_lines, export_records
-from determinations.indexing import reindex_letters
 from determinations.ingest import reparse_letters
 from determinations.ingest.lock import IngestRunning
 from determinations.models import (
@@ -129,7 +128,7 @@ class LetterAdmin(admin.ModelAdmin):
         if getattr(request, "_letter_before", None) is not None:
             curation.record_letter_edit(letter, request._letter_before, request.user)
         curation.refresh_parse_status(letter)
-        reindex_letters([letter.pk])  # items and summary may have changed
+        index.letters_changed([letter.pk])  # items and summary may have changed
 
     @admin.action(description="Re-parse selected letters (hand corrections are kept)")
     def reparse_selected(self, request, queryset) -> None:
@@ -149,8 +148,9 @@ class LetterAdmin(admin.ModelAdmin):
     def mark_issues_resolved(self, request, queryset) -> None:
         issues = ParseIssue.objects.filter(letter__in=queryset, resolved=False)
         count = issues.update(resolved=True)
-        for letter in queryset:
-            curation.refresh_parse_status(letter)
+        index.letters_changed(
+            [letter.pk for letter in queryset if curation.refresh_parse_status(letter)]
+        )
         self.message_user(request, f"{count} parse issues marked resolved.", messages.SUCCESS)
 
     @admin.action(description="Export the items of selected letters as CSV")
@@ -182,12 +182,13 @@ class DisputedItemAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         curation.record_item_edit(obj, before, request.user)
         curation.refresh_parse_status(obj.letter)
-        reindex_letters([obj.letter_id])
+        index.letters_changed([obj.letter_id])
 
     def delete_model(self, request, obj) -> None:
         curation.record_item_deletion(obj, request.user)
         super().delete_model(request, obj)
-        curation.refresh_parse_status(obj.letter)
+        if curation.refresh_parse_status(obj.letter):
+            index.letters_changed([obj.letter_id])
 
 
 class DrugNameInline(admin.TabularInline):

@@ -6,4 +6,4 @@ class DeterminationsConfig(AppConfig):
     verbose_name = "IMR determinations"
 
     def ready(self) -> None:
-        from determinations import signals  # noqa: F401  (connects the receivers)
+        from determinations.index import signals  # noqa: F401  (connects the receivers)

@@ -7,10 +7,9 @@ data stewards added.
 
 from __future__ import annotations
 
-from determinations.export_records import write_records
-from determinations.ingest.store import ITEM_FIELDS, LETTER_FIELDS, WHOLE_ITEM, record_correction
+from determinations.ingest.store import ITEM_FIELDS, LETTER_FIELDS, WHOLE_ITEM, parse_status
 from determinations.lexicon import Lexicon, default_lexicon
-from determinations.models import DisputedItem, DrugName, Letter, ParseIssue
+from determinations.models import DisputedItem, DrugName, HandCorrection, Letter, ParseIssue
 
 LETTER_LISTS = ("reviewer_states", "reviewer_specialties")
 ADDED, DELETED = "added by hand", "deleted by hand"
@@ -18,18 +17,12 @@ ADDED, DELETED = "added by hand", "deleted by hand"
 
 def letter_snapshot(letter: Letter) -> dict:
     """The letter's correctable values as stored, before a form changes them."""
-    stored = Letter.objects.get(pk=letter.pk)
-    values = {name: getattr(stored, name) for name in LETTER_FIELDS}
-    values["reviewer_states"] = sorted(str(s) for s in stored.reviewer_states.all())
-    values["reviewer_specialties"] = sorted(str(s) for s in stored.reviewer_specialties.all())
-    return values
+    return _correctable(Letter.objects.get(pk=letter.pk))
 
 
 def record_letter_edit(letter: Letter, before: dict, user) -> list[str]:
     """Record every letter field that differs from ``before``; returns their names."""
-    after = {name: getattr(letter, name) for name in LETTER_FIELDS}
-    after["reviewer_states"] = sorted(str(s) for s in letter.reviewer_states.all())
-    after["reviewer_specialties"] = sorted(str(s) for s in letter.reviewer_specialties.all())
+    after = _correctable(letter)
     changed = [name for name in after if after[name] != before[name]]
     for name in changed:
         record_correction(letter, None, name, _shown(before[name]), _shown(after[name]), user)
@@ -58,18 +51,17 @@ def record_item_deletion(item: DisputedItem, user) -> None:
     record_correction(item.letter, item.position, WHOLE_ITEM, item.label, DELETED, user)
 
 
-def refresh_parse_status(letter: Letter) -> None:
-    """Failed without items, warning while any parse issue is open, else ok."""
-    if not letter.items.exists():
-        status = Letter.ParseStatus.FAILED
-    elif letter.parse_issues.filter(resolved=False).exists():
-        status = Letter.ParseStatus.WARNING
-    else:
-        status = Letter.ParseStatus.OK
-    if status != letter.parse_status:
-        Letter.objects.filter(pk=letter.pk).update(parse_status=status)
-        letter.parse_status = status
-        write_records([letter.pk])  # the export shows the status
+def refresh_parse_status(letter: Letter) -> bool:
+    """Failed without items, warning while any parse issue is open, else ok; whether that
+    changed the letter's status (which its export shows: `index.letters_changed`)."""
+    status = parse_status(
+        letter.items.exists(), letter.parse_issues.filter(resolved=False).exists()
+    )
+    if status == letter.parse_status:
+        return False
+    Letter.objects.filter(pk=letter.pk).update(parse_status=status)
+    letter.parse_status = status
+    return True
 
 
 def next_position(letter: Letter) -> int:
@@ -84,6 +76,27 @@ def curated_lexicon() -> Lexicon:
     names = DrugName.objects.select_related("medication__drug_class")
     return default_lexicon().with_drug_names(
         [(n.name, n.medication.generic_name, str(n.medication.drug_class or "")) for n in names]
+    )
+
+
+def _correctable(letter: Letter) -> dict:
+    values = {name: getattr(letter, name) for name in LETTER_FIELDS}
+    values["reviewer_states"] = sorted(str(s) for s in letter.reviewer_states.all())
+    values["reviewer_specialties"] = sorted(str(s) for s in letter.reviewer_specialties.all())
+    return values
+
+
+def record_correction(
+    letter: Letter, position: int | None, field: str, old, new, user=None
+) -> None:
+    """Remember that a person set ``field`` by hand."""
+    HandCorrection.objects.create(
+        letter=letter,
+        item_position=position,
+        field=field,
+        old_value="" if old is None else str(old),
+        new_value="" if new is None else str(new),
+        corrected_by=user,
     )
 
 

@@ -14,9 +14,8 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from determinations.indexing import reindex_letters
+from determinations import index
 from determinations.ingest import ingest_paths
-from determinations.ingest import service as ingest
 from determinations.models import CommonWord, DisputedItem, Letter, ReindexedItem
 from determinations.search import common_words, forget_recent_matches, search
 from determinations.search.backends import backend, postgres
@@ -96,7 +95,7 @@ def test_a_broad_phrase_is_learned_by_its_first_search(corpus):
 def test_letters_added_after_the_bitmaps_are_found(corpus, tmp_path, monkeypatch):
     refresh_common_words(min_items=3)
     before = from_bitmaps("pain")
-    monkeypatch.setattr(ingest, "refresh_common_words", lambda: 0)  # no rebuild at its end
+    monkeypatch.setattr(index, "rebuild_common_words", lambda: 0)  # no rebuild at its end
     added = tmp_path / "more"
     letters.write_variants(added, 6, seed=99)
     ingest_paths([added])
@@ -114,7 +113,7 @@ def test_an_item_indexed_again_is_asked_of_the_index(corpus):
     lacking.rationale = lacking.rationale + " Spasm persists."
     for item in (holding, lacking):
         item.save()
-        reindex_letters([item.letter_id])
+        index.letters_changed([item.letter_id])
     assert ReindexedItem.objects.filter(item_id__in=[holding.pk, lacking.pk]).count() == 2
     for text in ("pain", "spasm", "pain OR spasm", "-spasm"):
         assert from_bitmaps(text) == from_index(text), text
@@ -131,7 +130,7 @@ def test_too_many_reindexed_items_set_the_bitmaps_aside(corpus, monkeypatch):
     from_bitmaps('"chronic pain"')
     assert CommonWord.objects.filter(word='"chronic pain"').exists()
     monkeypatch.setattr(common_words, "MAX_REINDEXED", 2)
-    reindex_letters(list(Letter.objects.values_list("pk", flat=True)[:3]))
+    index.letters_changed(list(Letter.objects.values_list("pk", flat=True)[:3]))
     assert ReindexedItem.objects.count() > 2
     assert from_bitmaps("pain") is None
 

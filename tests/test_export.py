@@ -13,8 +13,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from determinations import index
 from determinations.export import COLUMNS, _csv_line, export_records, neutralise_formula
-from determinations.indexing import reindex_letters
 from determinations.ingest import ingest_paths
 from determinations.models import DisputedItem, DrugClass, Letter, Medication
 from determinations.search import search
@@ -146,7 +146,7 @@ def test_formula_cells_are_neutralised_and_awkward_text_round_trips(client):
         drug_class=DrugClass.objects.create(name="@SUM(A1)"), strength="\tx",
         reviewer_guideline="\rx", rationale=rationale, category="other",
     )  # fmt: skip
-    reindex_letters([letter.pk])  # as every write path does: the record is formatted now
+    index.letters_changed([letter.pk])  # as every write path does: the record is formatted now
 
     text = content(client.get("/export.csv"))
     parsed = next(csv.DictReader(io.StringIO(text, newline="")))

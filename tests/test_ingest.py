@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from determinations import curation
 from determinations.ingest import bulk, ingest_paths, reparse_letters, store
 from determinations.management.commands.ingest import elapsed_line
 from determinations.models import DisputedItem, HandCorrection, Letter, ParseIssue, RejectedSource
@@ -213,11 +214,11 @@ def test_reparse_keeps_hand_corrections_and_updates_the_rest():
     letter = Letter.objects.get(source_file__endswith="002_1d16f4ec2548c5a7.txt")
     robaxin = letter.items.get(position=0)
     norco_id = letter.items.get(position=1).pk
-    store.record_correction(letter, 0, "treatment", robaxin.treatment, "methocarbamol 750")
+    curation.record_correction(letter, 0, "treatment", robaxin.treatment, "methocarbamol 750")
     robaxin.treatment = "methocarbamol 750"
     robaxin.rationale = "stale text that a reparse must refresh"
     robaxin.save()
-    store.record_correction(letter, None, "patient_age", letter.patient_age, 55)
+    curation.record_correction(letter, None, "patient_age", letter.patient_age, 55)
     Letter.objects.filter(pk=letter.pk).update(patient_age=55, summary="stale")
 
     report = reparse_letters()
@@ -234,7 +235,7 @@ def test_reparse_keeps_hand_corrections_and_updates_the_rest():
 def test_reingesting_a_file_never_touches_a_corrected_letter():
     ingest_paths([letters.SEED_LETTERS])
     letter = Letter.objects.get(source_file__endswith="001_9dd21c29f48658d3.txt")
-    store.record_correction(letter, None, "patient_age", None, 40)
+    curation.record_correction(letter, None, "patient_age", None, 40)
     Letter.objects.filter(pk=letter.pk).update(patient_age=40)
 
     ingest_paths([letters.SEED_LETTERS])

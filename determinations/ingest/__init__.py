@@ -1,12 +1,9 @@
-"""Ingest: letter files in, stored letters out, in the order the data flows.
-
-`sources` finds the inputs (files, folders, `archives`), `reading` turns each into a parsed
-letter or a rejection (in `workers`; PDFs by `pdf`), `store` writes them in batches through
-`bulk` on the `lanes`, and `service` runs it all, one run of a database at a time (`lock`).
+"""Ingest: `sources` finds the inputs (files, folders, `archives`), `reading` turns each into
+a parsed letter or a rejection (in `workers`; PDFs by `pdf`), `store` writes them in batches
+through `bulk` on the `lanes`, and `service` runs it all, one run at a time (`lock`).
 
 The service is imported on first use: worker processes import this package to reach
-`reading`, and have no Django settings to load models with.
-"""
+`reading`, and have no Django settings to load models with."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError
 
-from determinations import similarity
+from determinations import index
 from determinations.curation import curated_lexicon
 from determinations.ingest.archives import ArchiveLimits
 from determinations.ingest.bulk import bulk_load
@@ -31,8 +31,6 @@ from determinations.ingest.workers import start_worker_ending_with
 from determinations.lexicon import Lexicon
 from determinations.models import Letter, RejectedSource
 from determinations.parsing import parse_letter
-from determinations.search.backends import backend
-from determinations.search.common_words import refresh_common_words
 
 BATCH_SIZE = 250
 BATCHES_AHEAD = 2  # batches parsed in the workers while one is written
@@ -115,11 +113,11 @@ def ingest_paths(
                 # so that every lane finds them committed.
                 lookups.resolve([r.parsed for r in results if isinstance(r, ReadLetter)])
                 stored(lanes.send(functools.partial(_store_batch, results, lookups)))
-                if similarity.merge_due(report.new, merged_at):
+                if index.merge_due(report.new, merged_at):
                     # On a lane: the others write on meanwhile, and the merge takes
                     # the keys staged when it starts, leaving later ones to the next.
                     step = f"merge after {report.new} letters"
-                    stored(lanes.send(functools.partial(_merge, step)))
+                    stored(lanes.send(_timed(step, index.merge_staged_keys)))
                     merged_at = report.new
             stored(lanes.drain())
         finish_ingest(stored_letters=bool(report.new))
@@ -133,40 +131,23 @@ def finish_ingest(stored_letters: bool = True) -> None:
     On a database with several writing lanes the bitmaps are built on one while the other
     merges and gathers statistics: neither reads what the other writes.
     """
+    last_merge = functools.partial(index.merge_staged_keys, statistics=stored_letters)
     with writing_lanes() as lanes:
-        lanes.send(functools.partial(_last_merge, statistics=stored_letters))
+        lanes.send(_timed("last merge of staged band keys", last_merge))
         if stored_letters:
-            lanes.send(_build_bitmaps)
+            lanes.send(_timed("bitmaps of common words", index.rebuild_common_words))
         lanes.drain()
 
 
-def _last_merge(statistics: bool) -> None:
-    with _timed("last merge of staged band keys"):
-        similarity.merge_staged_bands()
-    if statistics:
-        with _timed("statistics"):
-            backend().refresh_statistics()
+def _timed(step: str, work: Callable[[], object]) -> Callable[[], None]:
+    """``work`` as a task that logs how long it took (DJANGO_LOG_LEVEL=INFO shows it)."""
 
+    def timed() -> None:
+        start = time.perf_counter()
+        work()
+        logger.info("ingest: %s took %.1f s", step, time.perf_counter() - start)
 
-def _build_bitmaps() -> None:
-    with _timed("bitmaps of common words"):
-        refresh_common_words()
-
-
-def _merge(step: str) -> None:
-    """Merge the staged band keys, with new statistics: planned for the tables as they
-    were, PostgreSQL scanned every item for each batch once they had grown tenfold."""
-    with _timed(step):
-        similarity.merge_staged_bands()
-        backend().refresh_statistics()
-
-
-@contextmanager
-def _timed(step: str) -> Iterator[None]:
-    """Log how long ``step`` took (DJANGO_LOG_LEVEL=INFO shows it)."""
-    start = time.perf_counter()
-    yield
-    logger.info("ingest: %s took %.1f s", step, time.perf_counter() - start)
+    return timed
 
 
 def reparse_letters(
@@ -194,7 +175,7 @@ def _reparse(queryset, batch_size: int, progress: Progress | None) -> ReparseRep
         if progress:
             progress(1)
     if report.reparsed:
-        refresh_common_words()
+        index.rebuild_common_words()
     return report
 
 

@@ -8,17 +8,13 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from determinations import similarity
-from determinations.export_records import write_records
-from determinations.indexing import reindex_letters
+from determinations import index
 from determinations.ingest import bulk
 from determinations.ingest.reading import ReadLetter
 from determinations.lexicon import default_lexicon
 from determinations.models import (
-    CorpusVersion,
     DisputedItem,
     DrugClass,
-    HandCorrection,
     Letter,
     LicensureState,
     Medication,
@@ -27,7 +23,6 @@ from determinations.models import (
 )
 from determinations.parsing import ParsedItem, ParsedLetter
 from determinations.parsing.result import STATUS_FAILED, STATUS_OK, STATUS_WARNING
-from determinations.search.backends import backend
 
 LETTER_FIELDS = (
     "layout",
@@ -127,7 +122,7 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[int]:
             [_letter_values(pk, read, now) for pk, read in zip(letter_ids, letters, strict=True)],
         )
         pairs = list(zip(letter_ids, (read.parsed for read in letters), strict=True))
-        _store_items(pairs, letters, lookups)
+        item_ids = _store_items(pairs, lookups)
         _set_reviewer_facts(pairs, lookups)
         bulk.insert_rows(
             ParseIssue,
@@ -138,9 +133,12 @@ def store_new_letters(letters: list[ReadLetter], lookups: Lookups) -> list[int]:
                 for i in parsed.issues
             ],
         )
-        backend().index_letters(letter_ids)
-        write_records(letter_ids, replace=False)
-        CorpusVersion.bump()
+        index.letters_added(
+            letter_ids,
+            item_ids,
+            [keys for read in letters for keys in read.band_keys],
+            [shingles for read in letters for shingles in read.shingles],
+        )
     return letter_ids
 
 
@@ -154,10 +152,8 @@ def _letter_values(pk: int, read: ReadLetter, now) -> tuple:
     )  # fmt: skip
 
 
-def _store_items(
-    pairs: list[tuple[int, ParsedLetter]], letters: list[ReadLetter], lookups: Lookups
-) -> None:
-    """The disputed items of new letters, with their similar-rationale sketches."""
+def _store_items(pairs: list[tuple[int, ParsedLetter]], lookups: Lookups) -> list[int]:
+    """The disputed items of new letters; their ids, in order."""
     rows = [
         _item_values(letter_id, position, item, lookups)
         for letter_id, parsed in pairs
@@ -169,11 +165,7 @@ def _store_items(
         ("id", "letter_id", "position", *_ITEM_COLUMNS),
         [(pk, *row) for pk, row in zip(item_ids, rows, strict=True)],
     )
-    similarity.store_new_sketches(
-        item_ids,
-        [keys for read in letters for keys in read.band_keys],
-        [shingles for read in letters for shingles in read.shingles],
-    )
+    return item_ids
 
 
 def apply_reparse(letter: Letter, parsed: ParsedLetter, lookups: Lookups) -> None:
@@ -207,10 +199,10 @@ def apply_reparse(letter: Letter, parsed: ParsedLetter, lookups: Lookups) -> Non
             for i in issues
         )
         open_issues = any(not row.resolved for row in rows)
-        letter.parse_status = _status(letter.items.exists(), open_issues)
+        letter.parse_status = parse_status(letter.items.exists(), open_issues)
         letter.parsed_at = timezone.now()
         letter.save()
-        reindex_letters([letter.pk])
+        index.letters_changed([letter.pk])
 
 
 def _reparse_items(
@@ -223,7 +215,7 @@ def _reparse_items(
         current = existing.pop(position, None)
         if position in kept_by_hand:  # added, kept or deleted by hand: as the person left it
             continue
-        fresh = _item_row(letter, position, parsed, lookups)
+        fresh = DisputedItem(letter=letter, position=position, **_item_fields(parsed, lookups))
         if current is None:
             fresh.save()
             continue
@@ -236,12 +228,8 @@ def _reparse_items(
     DisputedItem.objects.filter(pk__in=stale).delete()
 
 
-def _item_row(letter: Letter, position: int, item: ParsedItem, lookups: Lookups) -> DisputedItem:
-    return DisputedItem(letter=letter, position=position, **_item_fields(item, lookups))
-
-
 def _item_values(letter_id: int, position: int, item: ParsedItem, lookups: Lookups) -> tuple:
-    """`_item_row`'s values as a row of ``("letter_id", "position", *_ITEM_COLUMNS)``."""
+    """A new item as a row of ``("letter_id", "position", *_ITEM_COLUMNS)``."""
     fields = _item_fields(item, lookups)
     values = (fields[name] for name in ITEM_FIELDS)
     return (letter_id, position, *(v.pk if isinstance(v, Model) else v for v in values))
@@ -280,21 +268,8 @@ def _set_reviewer_facts(pairs: Iterable[tuple[int, ParsedLetter]], lookups: Look
     )
 
 
-def _status(has_items: bool, has_issues: bool) -> str:
+def parse_status(has_items: bool, has_open_issues: bool) -> str:
+    """Failed without items, warning while any parse issue is open, else ok."""
     if not has_items:
         return STATUS_FAILED
-    return STATUS_WARNING if has_issues else STATUS_OK
-
-
-def record_correction(
-    letter: Letter, position: int | None, field: str, old, new, user=None
-) -> None:
-    """Remember that a person set ``field`` by hand (the admin issue builds on this)."""
-    HandCorrection.objects.create(
-        letter=letter,
-        item_position=position,
-        field=field,
-        old_value="" if old is None else str(old),
-        new_value="" if new is None else str(new),
-        corrected_by=user,
-    )
+    return STATUS_WARNING if has_open_issues else STATUS_OK

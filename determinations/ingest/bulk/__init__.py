@@ -18,22 +18,19 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-# Values the database drivers take as they are; any other goes through its field.
+# Values the database drivers take as they are; any other goes through its field (so a JSON
+# field's value must be a list or a dict, as `Letter.diagnoses` is).
 _AS_THEY_ARE = (str, int, float, bytes, type(None))
 
 
 class BulkLoader(Protocol):
-    # How many connections an ingest writes batches on at once (`lanes.py`).
-    writing_lanes: int
+    writing_lanes: int  # connections an ingest writes batches on at once (`lanes.py`)
 
-    def allocate_ids(self, table: str, count: int) -> list[int]:
-        """``count`` primary keys of ``table``, never used before."""
+    def allocate_ids(self, table: str, count: int) -> list[int]: ...  # never used before
 
-    def insert(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-        """Insert ``rows`` (tuples of ``columns``, values ready for the database)."""
+    def insert(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None: ...
 
-    def tuned(self) -> AbstractContextManager[None]:
-        """A block in which this connection is tuned for writing many letters."""
+    def tuned(self) -> AbstractContextManager[None]: ...  # for writing many letters
 
 
 def loader() -> BulkLoader:
@@ -83,13 +80,9 @@ def _defaults(model: type[Model], columns: Sequence[str]) -> dict:
     """The value of each field ``columns`` leaves out (the id excepted), as `bulk_create`
     would give it."""
     now = timezone.now()
+    auto = ("auto_now", "auto_now_add")  # a date or time Django sets itself on save
     return {
-        field.attname: now if _stamped(field) else field.get_default()
+        field.attname: now if any(getattr(field, a, False) for a in auto) else field.get_default()
         for field in model._meta.concrete_fields
         if field.attname not in columns and not field.primary_key
     }
-
-
-def _stamped(field) -> bool:
-    """A date or time Django sets itself on save (`auto_now`, `auto_now_add`)."""
-    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)

@@ -1,21 +1,14 @@
-"""SQLite's bulk load: ids after the highest used, rows by `executemany`, and the tuning of
-a long run of writes (the page cache, WAL checkpoints beside the writer, FTS5 merges
-deferred).
+"""SQLite's bulk load: ids after the highest used, rows by `executemany`, and a connection
+tuned for a long run of writes (bench/RESULTS.md has the profiles behind each choice).
 
-Checkpoints: in WAL mode, the connection whose commit takes the log past 1,000 pages copies
-it into the database file and syncs both to disk. During an ingest that connection is the
-writer, and 400,000 letters into a million, checkpoints were a sixth of its time, most of it
-waiting for `fdatasync` (py-spy, bench/RESULTS.md). While a bulk load runs, a thread with a
-connection of its own checkpoints instead (passive: it never waits for, nor blocks, the
-writer or any reader), and the writer only rarely (`BULK_LOAD_AUTOCHECKPOINT`).
-
-Full-text merges: FTS5 writes each transaction's new entries as a segment and, by default,
-merges a level's segments once it holds four, so every entry is rewritten once a level as
-the index grows: at a million letters that was a quarter of the writer's time (py-spy,
-bench/RESULTS.md). During a bulk load automatic merges are off and only a level of 64
-segments is merged; at the end the index is merged into one segment when the load added a
-good part of it (each entry rewritten once more), else tidied as the default settings would
-have.
+- Checkpoints: in WAL mode the connection whose commit takes the log past 1,000 pages copies
+  it into the database file and syncs both, and during an ingest that is the writer. So a
+  thread with its own connection checkpoints beside it (passive: it never waits for, nor
+  blocks, the writer or any reader), and the writer only rarely (`BULK_LOAD_AUTOCHECKPOINT`).
+- Full-text merges: FTS5 merges a level's segments once it holds four, rewriting every entry
+  once a level as the index grows. During a load only a level of 64 is merged; at its end the
+  index is merged into one segment when the load added a good part of it, else tidied as the
+  default settings would have.
 """
 
 from __future__ import annotations
@@ -25,7 +18,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from django.db import connection
@@ -77,22 +70,21 @@ class SqliteLoader:
     def tuned(self) -> Iterator[None]:
         # A 256 MB page cache for this connection: the similar-rationale index takes its keys
         # in random order, and with the default 2 MB cache every insert misses.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")
-            cursor.execute("PRAGMA journal_mode")
-            in_wal = cursor.fetchone()[0] == "wal"  # not so in memory (tests)
-        if not in_wal:
-            with merges_deferred(FTS, ITEMS):
-                yield
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_LOAD_AUTOCHECKPOINT}")
-        try:
-            with checkpoints_beside(connection.settings_dict["NAME"]), merges_deferred(FTS, ITEMS):
-                yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
+        _pragma("cache_size = -262144")
+        with ExitStack() as stack:
+            if _pragma("journal_mode") == "wal":  # not so in memory (tests)
+                _pragma(f"wal_autocheckpoint = {BULK_LOAD_AUTOCHECKPOINT}")
+                stack.callback(_pragma, f"wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
+                stack.enter_context(checkpoints_beside(connection.settings_dict["NAME"]))
+            stack.enter_context(merges_deferred(FTS, ITEMS))
+            yield
+
+
+def _pragma(statement: str):
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA {statement}")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @contextmanager
@@ -115,19 +107,14 @@ def checkpoints_beside(path: str | Path, every: float = EVERY_SECONDS) -> Iterat
 
 def _checkpoint_until(path: str | Path, done: threading.Event, every: float) -> None:
     database = sqlite3.connect(path, timeout=30)
-    try:
-        while not done.wait(every):
-            _checkpoint(database)
-        _checkpoint(database)
-    finally:
-        database.close()
-
-
-def _checkpoint(database: sqlite3.Connection) -> None:
-    try:
-        database.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    except sqlite3.Error as error:  # the log only grows until the next one: go on
-        logger.warning("WAL checkpoint failed: %s", error)
+    finished = False
+    while not finished:
+        finished = done.wait(every)  # and once more as the block ends
+        try:
+            database.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as error:  # the log only grows until the next one: go on
+            logger.warning("WAL checkpoint failed: %s", error)
+    database.close()
 
 
 @contextmanager
