@@ -75,3 +75,14 @@ def test_no_import_cycles() -> None:
 def test_a_cycle_is_found() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
+
+
+def test_only_the_database_backends_branch_on_the_database() -> None:
+    """SQL differences live in `search/backends/` and `ingest/bulk/` (issue 29, item 6)."""
+    backends = ("determinations.search.backends", "determinations.ingest.bulk")
+    branching = [
+        name
+        for name, path in module_names().items()
+        if ".vendor" in path.read_text() and not name.startswith(backends)
+    ]
+    assert branching == []
