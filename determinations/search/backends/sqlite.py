@@ -96,7 +96,8 @@ class SqliteBackend:
         if not query.groups:
             return items.annotate(rank=RawSQL("0.0", []))
         # bm25() needs the FTS table joined in the same SELECT; the ORM cannot express that
-        # join, hence extra(). Negated bm25 so that, as on PostgreSQL, higher ranks first.
+        # join, hence extra(): as a RawSQL subquery, FTS5 would run the match again for every
+        # item (issue 29). Negated bm25 so that, as on PostgreSQL, higher ranks first.
         return items.extra(
             select={"rank": f"-{_BM25}"},
             tables=[FTS],
