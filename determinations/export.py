@@ -82,7 +82,7 @@ def _ordered_ids(items: QuerySet) -> np.ndarray:
     parts = []
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
-        while rows := cursor.fetchmany(50_000):  # a million id tuples at once cost ~100 MB
+        while rows := cursor.fetchmany(50_000):  # not a million id tuples at once
             parts.append(np.fromiter((row[-1] for row in rows), dtype=np.int64, count=len(rows)))
     return np.concatenate(parts) if parts else np.array([], dtype=np.int64)
 

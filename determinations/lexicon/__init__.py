@@ -192,9 +192,9 @@ class DrugNames:
     """Finds drug names in labels: one regex of every name, longest first, but run with only
     the names that can match a given label.
 
-    Python tries each of two thousand alternatives at each position of a label (0.2 ms a
-    label); a name can only match where the label has its first word, so the regex for a
-    label holds just the names whose first word the label has (cached by those words), in
+    Python tries each of two thousand alternatives at each position of a label; a name can
+    only match where the label has its first word, so the regex for a label holds just the
+    names whose first word the label has (cached by those words), in
     the same order. It therefore finds exactly what the full regex finds.
     """
 

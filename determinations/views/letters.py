@@ -25,9 +25,9 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Structured fields, each disputed item, and the original text (query words marked).
 
     Each item's similar rationales are not looked up here: the page loads them from
-    `similar_to_item` once it is shown (`letter.js`), or links to them without scripts. At a
-    million letters, with them (some sixty candidates an item read from disk) the page took
-    41 ms at the median and 98 ms at p95; without them, 12 ms at the median.
+    `similar_to_item` once it is shown (`letter.js`), or links to them without scripts: at a
+    million letters, finding them (some sixty candidates an item, read from disk) costs
+    several times what the rest of the page does.
     """
     letter = get_object_or_404(
         Letter.objects.prefetch_related(
