@@ -194,8 +194,8 @@ class DrugNames:
 
     Python tries each of two thousand alternatives at each position of a label; a name can
     only match where the label has its first word, so the regex for a label holds just the
-    names whose first word the label has (cached by those words), in
-    the same order. It therefore finds exactly what the full regex finds.
+    names whose first word the label has (cached by those words), in the same order. It
+    therefore finds exactly what the full regex finds.
     """
 
     def __init__(self, drugs: dict[str, Drug]) -> None:
