@@ -96,7 +96,8 @@ def _add_items(bitmaps: dict[str, BitMap], scope: ItemScope, last: int) -> None:
         inside = ids <= last  # items stored while this ran wait for the next rebuild
         if not inside.any():
             continue
-        order = np.argsort(numbers[inside], kind="stable")
+        # a word's number fits 16 bits (`MAX_WORDS`), which numpy sorts by radix, not timsort
+        order = np.argsort(numbers[inside].astype(np.uint16), kind="stable")
         ids, numbers = ids[inside][order], numbers[inside][order]
         found, starts = np.unique(numbers, return_index=True)
         for number, part in zip(found.tolist(), np.split(ids, starts[1:]), strict=True):
