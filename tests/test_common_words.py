@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 
-import numpy as np
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from pyroaring import BitMap
 
 from determinations import index
 from determinations.ingest import ingest_paths
@@ -80,16 +80,24 @@ def test_bitmaps_answer_exactly_what_the_index_answers(corpus):
     assert from_index("pain") and from_index("-guidelines") != every  # not vacuous
 
 
-def test_a_broad_phrase_is_learned_by_its_first_search(corpus):
+def test_a_phrase_is_asked_of_the_index_once_per_corpus_version(corpus, monkeypatch):
     refresh_common_words(min_items=3)
-    phrase = '"chronic pain"'
-    assert not CommonWord.objects.filter(word=phrase).exists()
-    first = from_bitmaps(phrase)
-    assert CommonWord.objects.filter(word=phrase).exists()
-    assert from_bitmaps(phrase) == first == from_index(phrase)
-    assert refresh_common_words(min_items=3)
-    assert CommonWord.objects.filter(word=phrase).exists()  # rebuilds keep it up to date
-    assert from_bitmaps(phrase) == first
+    common_words.forget_bitmaps()
+    asked = []
+    ranked_ids = type(backend()).ranked_ids
+
+    def spied(self, query, rank=True):
+        asked.append(query.to_websearch())
+        return ranked_ids(self, query, rank)
+
+    monkeypatch.setattr(type(backend()), "ranked_ids", spied)
+    text = '"chronic pain" medically'
+    first = matched_ids(parse_query(text), item_columns()).tolist()
+    assert asked == ['"chronic pain"']  # the word has a bitmap
+    assert matched_ids(parse_query('"chronic pain" -opioid'), item_columns()) is not None
+    assert asked == ['"chronic pain"']
+    assert first == from_index(text)
+    assert not CommonWord.objects.filter(word__startswith='"').exists()  # nothing written
 
 
 def test_letters_added_after_the_bitmaps_are_found(corpus, tmp_path, monkeypatch):
@@ -127,16 +135,13 @@ def test_an_item_indexed_again_is_asked_of_the_index(corpus):
 
 def test_too_many_reindexed_items_set_the_bitmaps_aside(corpus, monkeypatch):
     refresh_common_words(min_items=3)
-    from_bitmaps('"chronic pain"')
-    assert CommonWord.objects.filter(word='"chronic pain"').exists()
     monkeypatch.setattr(common_words, "MAX_REINDEXED", 2)
     index.letters_changed(list(Letter.objects.values_list("pk", flat=True)[:3]))
     assert ReindexedItem.objects.count() > 2
     assert from_bitmaps("pain") is None
 
-    refresh_common_words(min_items=3)  # from scratch: learned phrases wait for their search
+    refresh_common_words(min_items=3)  # from scratch
     assert not ReindexedItem.objects.exists()
-    assert not CommonWord.objects.filter(word='"chronic pain"').exists()
     for text in QUERIES:
         found = from_bitmaps(text)
         assert found is None or found == from_index(text), text
@@ -182,10 +187,11 @@ def test_the_search_page_gives_the_same_page_with_and_without_bitmaps(corpus):
     assert [shown(params) for params in wanted] == without
 
 
-def test_bits_are_cleared_exactly():
-    bitmaps = np.full((2, 3), 0xFF, dtype=np.uint8)
-    common_words._clear_bits(bitmaps, np.array([0, 1, 9, 23, 99]))
-    assert np.unpackbits(bitmaps[0]).tolist() == [
-        0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
-    ]  # fmt: skip
-    assert (bitmaps[1] == bitmaps[0]).all()
+def test_a_stored_bitmap_holds_exactly_the_items_of_its_word(corpus):
+    refresh_common_words(min_items=3)
+    (lexeme,) = backend().lexemes(["therapy"])["therapy"]
+    row = CommonWord.objects.get(word=lexeme)
+    stored = common_words.ids_of(BitMap.deserialize(row.bitmap)).tolist()
+    assert stored == from_index("therapy")
+    assert row.items == len(stored)
+    assert row.through_item == DisputedItem.objects.order_by("-pk").first().pk
