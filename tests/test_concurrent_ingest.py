@@ -148,9 +148,10 @@ print(sorted(codes))
 """
 
 
-def test_common_word_rebuilds_at_once_and_searches_that_learn_never_fail(loaded):
+def test_common_word_rebuilds_at_once_and_searches_beside_them_never_fail(loaded):
     """Two rebuilds at once raced on PostgreSQL: each deleted every row, then inserted, and
-    the second's insert met the first's rows (IntegrityError)."""
+    the second's insert met the first's rows (IntegrityError). A search that finds a word's
+    bitmap gone meanwhile asks the index for that word."""
     runs = [loaded.manage("shell", "-c", code) for code in (REBUILDS, REBUILDS, SEARCHES)]
     outputs = [run.communicate(timeout=120) for run in runs]
 
