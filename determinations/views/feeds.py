@@ -1,0 +1,85 @@
+"""`/feed.atom?<search parameters>`: the disputed items a search finds, newest added first,
+for a feed reader to follow the search (issue 31)."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from determinations.models import DisputedItem
+from determinations.search import SearchPage, search
+
+ENTRIES = 50
+EXCERPT_WORDS = 60
+
+
+class SearchFeed(Feed):
+    """The newest items matching the search page's parameters, each linked to its letter.
+
+    An entry's id is its link, the letter page's anchor for the item: an item keeps its id
+    through a re-parse (`ingest/store.py` updates items in place), so a reader polling the
+    feed sees only items it has not seen.
+    """
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest) -> SearchPage:
+        """The search as the search page reads it: its filters in words, its notices."""
+        params = request.GET.copy()
+        params.pop("page", None)  # a feed has no pages: no notice about one
+        return search(params, per_page=1)
+
+    def items(self, found: SearchPage) -> QuerySet:
+        # Letter ids are given in the order letters are stored: newest added first, read
+        # along the index on the item's letter rather than sorting by the letter's date.
+        items = found.filters.filtered().select_related("letter", "medication")
+        items = items.defer("letter__original_text", "letter__summary", "letter__diagnoses")
+        return items.order_by("-letter_id", "position")[:ENTRIES]
+
+    def title(self, found: SearchPage) -> str:
+        said = "; ".join(active.label for active in found.active)
+        return f"IMR determinations: {said or 'every disputed item'}"
+
+    def subtitle(self, found: SearchPage) -> str:
+        notices = " ".join(found.notices)
+        about = f"The {ENTRIES} newest disputed items this search finds, by when they were added."
+        return f"{about} {notices}".strip()
+
+    def link(self, found: SearchPage) -> str:
+        return _with_query(reverse("determinations:search"), found.links.urlencode())
+
+    def feed_url(self, found: SearchPage) -> str:
+        return _with_query(reverse("determinations:feed"), found.links.urlencode())
+
+    def item_title(self, item: DisputedItem) -> str:
+        return f"{item.label}: {item.get_decision_display() or 'no decision found'}"
+
+    def item_description(self, item: DisputedItem) -> str:
+        medication = item.medication.generic_name if item.medication else "none named"
+        return format_html(
+            "<p>Case {} · {}</p><p>Decision: {} · Medication: {}</p><p>{}</p>",
+            item.letter.case_number or "number not found",
+            item.get_category_display(),
+            item.get_decision_display() or "not found",
+            medication,
+            Truncator(item.rationale).words(EXCERPT_WORDS),
+        )
+
+    def item_link(self, item: DisputedItem) -> str:
+        letter = reverse("determinations:letter_detail", args=[item.letter_id])
+        return f"{letter}#item-{item.pk}"
+
+    def item_pubdate(self, item: DisputedItem):
+        return item.letter.ingested_at
+
+    def item_updateddate(self, item: DisputedItem):
+        return item.letter.ingested_at
+
+
+def _with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
