@@ -45,7 +45,7 @@ def entry_id(item: DisputedItem) -> str:
 
 
 def newest_first(items) -> list[DisputedItem]:
-    return list(items.select_related("letter").order_by("-letter_id", "position"))
+    return list(items.select_related("letter").order_by("-pk"))
 
 
 def test_feed_lists_every_item_newest_added_first(client, corpus):

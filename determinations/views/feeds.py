@@ -3,6 +3,7 @@ for a feed reader to follow the search (issue 31)."""
 
 from __future__ import annotations
 
+import numpy as np
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -35,11 +36,14 @@ class SearchFeed(Feed):
         return search(params, per_page=1)
 
     def items(self, found: SearchPage) -> QuerySet:
-        # Letter ids are given in the order letters are stored: newest added first, read
-        # along the index on the item's letter rather than sorting by the letter's date.
-        items = found.filters.filtered().select_related("letter", "medication")
-        items = items.defer("letter__original_text", "letter__summary", "letter__diagnoses")
-        return items.order_by("-letter_id", "position")[:ENTRIES]
+        # The items the page found, from its own evaluation; item ids are given as items are
+        # stored, so the highest are the newest added (no sort of every match by a date).
+        matched = found.page.paginator.object_list.ids
+        if len(matched) > ENTRIES:
+            matched = matched[np.argpartition(matched, -ENTRIES)[-ENTRIES:]]
+        items = DisputedItem.objects.filter(pk__in=matched.tolist())
+        items = items.select_related("letter", "medication").order_by("-pk")
+        return items.defer("letter__original_text", "letter__summary", "letter__diagnoses")
 
     def title(self, found: SearchPage) -> str:
         said = "; ".join(active.label for active in found.active)
