@@ -9,11 +9,13 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from django.db import connection
+from hypothesis import given
 
 from determinations.ingest import ingest_paths
 from determinations.models import DisputedItem, Letter
 from determinations.views.feeds import ENTRIES
 from tests import letters
+from tests.test_hostile import HYPOTHESIS, QUERIES, SCRIPT
 from tests.test_read_only import WRITES, every_statement
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,25 @@ def test_the_feed_only_reads(client, corpus):
         read_feed(client, "q=pain&decision=upheld")
     assert sent
     assert [sql for sql in sent if WRITES.match(sql)] == []
+
+
+@HYPOTHESIS
+@given(query=QUERIES)
+def test_no_parameter_value_breaks_the_feed(client, corpus, query):
+    response = client.get("/feed.atom", query)
+    assert response.status_code == 200
+    assert not feedparser.parse(response.content).bozo
+
+
+def test_a_script_in_a_rationale_stays_text_in_the_feed(client, tmp_path):
+    text = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_text()
+    (tmp_path / "hostile.txt").write_text(
+        text.replace("Decision rationale:", f"Decision rationale: {SCRIPT} alert", 1)
+    )
+    ingest_paths([tmp_path])
+
+    body = client.get("/feed.atom").content.decode()
+
+    # the summary is HTML written as XML text: a tag of the letter is escaped twice
+    assert "&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;" in body
+    assert "&lt;script&gt;" not in body
