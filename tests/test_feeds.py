@@ -206,3 +206,17 @@ def test_a_script_in_a_rationale_stays_text_in_the_feed(client, tmp_path):
     # the summary is HTML written as XML text: a tag of the letter is escaped twice
     assert "&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;" in body
     assert "&lt;script&gt;" not in body
+
+
+def test_control_characters_never_break_the_feed(client, tmp_path):
+    """XML 1.0 holds no control characters: a query or a letter's text may carry them."""
+    text = (letters.SEED_LETTERS / "000_e538005986e6bddf.txt").read_text()
+    (tmp_path / "escape.txt").write_text(
+        text.replace("Decision rationale:", "Decision rationale: \x1b[0m\x0c", 1)
+    )
+    ingest_paths([tmp_path])
+    assert DisputedItem.objects.filter(rationale__contains="\x1b").exists()
+
+    assert read_feed(client, "q=%1Bpain%08").feed.title == "IMR determinations: Words: pain"
+    feed = read_feed(client)
+    assert all("\x1b" not in entry.summary for entry in feed.entries)

@@ -3,6 +3,8 @@ for a feed reader to follow the search (issue 31)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -17,6 +19,9 @@ from determinations.search import SearchPage, search
 
 ENTRIES = 50
 EXCERPT_WORDS = 60
+# Characters XML 1.0 cannot hold: a query or a letter's text may carry them (`\x1b` from a
+# PDF), and the feed writer refuses them with an error.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class SearchFeed(Feed):
@@ -47,12 +52,12 @@ class SearchFeed(Feed):
 
     def title(self, found: SearchPage) -> str:
         said = "; ".join(active.label for active in found.active)
-        return f"IMR determinations: {said or 'every disputed item'}"
+        return _xml_text(f"IMR determinations: {said or 'every disputed item'}")
 
     def subtitle(self, found: SearchPage) -> str:
         notices = " ".join(found.notices)
         about = f"The {ENTRIES} newest disputed items this search finds, by when they were added."
-        return f"{about} {notices}".strip()
+        return _xml_text(f"{about} {notices}".strip())
 
     def link(self, found: SearchPage) -> str:
         return _with_query(reverse("determinations:search"), found.links.urlencode())
@@ -61,17 +66,19 @@ class SearchFeed(Feed):
         return _with_query(reverse("determinations:feed"), found.links.urlencode())
 
     def item_title(self, item: DisputedItem) -> str:
-        return f"{item.label}: {item.get_decision_display() or 'no decision found'}"
+        return _xml_text(f"{item.label}: {item.get_decision_display() or 'no decision found'}")
 
     def item_description(self, item: DisputedItem) -> str:
         medication = item.medication.generic_name if item.medication else "none named"
-        return format_html(
-            "<p>Case {} · {}</p><p>Decision: {} · Medication: {}</p><p>{}</p>",
-            item.letter.case_number or "number not found",
-            item.get_category_display(),
-            item.get_decision_display() or "not found",
-            medication,
-            Truncator(item.rationale).words(EXCERPT_WORDS),
+        return _xml_text(
+            format_html(
+                "<p>Case {} · {}</p><p>Decision: {} · Medication: {}</p><p>{}</p>",
+                item.letter.case_number or "number not found",
+                item.get_category_display(),
+                item.get_decision_display() or "not found",
+                medication,
+                Truncator(item.rationale).words(EXCERPT_WORDS),
+            ),
         )
 
     def item_link(self, item: DisputedItem) -> str:
@@ -87,3 +94,7 @@ class SearchFeed(Feed):
 
 def _with_query(path: str, query: str) -> str:
     return f"{path}?{query}" if query else path
+
+
+def _xml_text(text: str) -> str:
+    return NOT_XML.sub("", text)
