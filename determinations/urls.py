@@ -4,17 +4,9 @@ admin, `/healthz` and every write use the primary."""
 from django.urls import path, re_path
 
 from determinations.routing import reads_from_replica as replica
-from determinations.views import (
-    boilerplate,
-    cases,
-    compare,
-    export,
-    feeds,
-    health,
-    insights,
-    letters,
-    search,
-)
+from determinations.views import boilerplate, compare, export, health, insights, letters, search
+from determinations.views.cases import case_letter
+from determinations.views.feeds import SearchFeed
 
 app_name = "determinations"
 urlpatterns = [
@@ -27,7 +19,7 @@ urlpatterns = [
     path("insights/", replica(insights.insights_page), name="insights"),
     path("insights.csv", replica(insights.insights_csv), name="insights_csv"),
     re_path(r"^export\.(?P<fmt>csv|jsonl|json)$", replica(export.export), name="export"),
-    path("feed.atom", replica(feeds.SearchFeed()), name="feed"),
-    path("cases/<str:case_number>/", replica(cases.case_letter), name="case"),
+    path("feed.atom", replica(SearchFeed()), name="feed"),
+    path("cases/<str:case_number>/", replica(case_letter), name="case"),
     path("healthz", health.healthz, name="healthz"),
 ]
