@@ -1,4 +1,5 @@
-"""The shape of the code: no import cycles among the modules of `determinations`."""
+"""The shape of the code: no import cycles among the modules of `determinations`, no
+database branches outside its backends, no oversized module or function."""
 
 from __future__ import annotations
 
@@ -86,3 +87,31 @@ def test_only_the_database_backends_branch_on_the_database() -> None:
         if ".vendor" in path.read_text() and not name.startswith(backends)
     ]
     assert branching == []
+
+
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 400, 50  # STYLE.md: split by concern past these
+
+
+def oversized(paths: list[Path]) -> list[str]:
+    """Modules over MAX_MODULE_LINES lines and functions over MAX_FUNCTION_LINES."""
+    found = []
+    for path in paths:
+        source = path.read_text()
+        if (lines := len(source.splitlines())) > MAX_MODULE_LINES:
+            found.append(f"{path.name}: {lines} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    found.append(f"{path.name} {node.name}: {length} lines")
+    return found
+
+
+def test_no_module_or_function_is_oversized() -> None:
+    assert oversized(list(module_names().values())) == []
+
+
+def test_an_oversized_function_is_found(tmp_path: Path) -> None:
+    body = "".join(f"    x{n} = {n}\n" for n in range(MAX_FUNCTION_LINES))
+    (tmp_path / "long.py").write_text(f"def long():\n{body}")
+    assert oversized([tmp_path / "long.py"]) == ["long.py long: 51 lines"]

@@ -85,16 +85,44 @@ def search(
     page, page_notice = _page(
         Paginator(ItemsByRow(evaluation.columns.ids[rows]), per_page), params.get("page")
     )
+    _mark_matches(page.object_list, query, filters.form.cleaned_data.get("q"))
+    notices = [*filters.notices, *([page_notice] if page_notice else [])]
+    notices += _search_notices(params, query, text, columns, filters.ordering)
+    return SearchPage(
+        filters=filters,
+        query=query,
+        page=page,
+        facets=value_facets(filters, evaluation, links),
+        ranges=range_facets(evaluation, links),
+        links=links,
+        notices=notices,
+    )
+
+
+def _mark_matches(items: list[DisputedItem], query: SearchQuery, typed: str | None) -> None:
+    """Give each item on the page its snippet with the query's words marked, and the other
+    name of its medication the query matched."""
     snippets = {}
     if query.groups:
-        found = backend().snippets([item.pk for item in page.object_list], query)
+        found = backend().snippets([item.pk for item in items], query)
         snippets = {pk: marked_html(text) for pk, text in found.items() if text}
-    for item in page.object_list:
+    for item in items:
         item.snippet = snippets.get(item.pk)
-        item.matched_name = _other_name_matched(item, query, filters.form.cleaned_data.get("q"))
-    notices = [*filters.notices, *([page_notice] if page_notice else [])]
+        item.matched_name = _other_name_matched(item, query, typed)
+
+
+def _search_notices(
+    params: QueryDict,
+    query: SearchQuery,
+    text: TextMatches | None,
+    columns: ItemColumns,
+    ordering: str,
+) -> list[str]:
+    """What the page says about how it searched: ranking cut short, columns being reloaded,
+    a query of common words only, case numbers not found."""
+    notices = []
     ranked_only_some = text is not None and len(text.ids) > backends.RANK_LIMIT
-    if filters.ordering == "relevance" and ranked_only_some:
+    if ordering == "relevance" and ranked_only_some:
         notices.append(
             f"{len(text.ids):,} items contain these words: the {backends.RANK_LIMIT:,} most "
             "recently added are ordered by relevance, the others follow them. "
@@ -107,16 +135,7 @@ def search(
         )
     if params.get("q", "").strip() and query.is_empty:
         notices.append("The search text has only common words or punctuation: showing all items.")
-    notices += _unknown_case_numbers(query)
-    return SearchPage(
-        filters=filters,
-        query=query,
-        page=page,
-        facets=value_facets(filters, evaluation, links),
-        ranges=range_facets(evaluation, links),
-        links=links,
-        notices=notices,
-    )
+    return notices + _unknown_case_numbers(query)
 
 
 def _other_name_matched(item: DisputedItem, query: SearchQuery, typed: str | None) -> str:

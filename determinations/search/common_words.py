@@ -155,15 +155,7 @@ def matched_ids(query: SearchQuery, columns) -> np.ndarray | None:
     if reindexed is None or len(reindexed) > MAX_REINDEXED:
         return None
     terms = [term for group in query.groups for term in group] + query.excluded
-    words = sorted({term.words[0] for term in terms if not term.is_phrase})
-    lexemes = backend().lexemes(words) if words else {}
-    stored_as, absent = {}, set()
-    for term in terms:
-        forms = None if term.is_phrase else lexemes.get(term.words[0], [])
-        if forms == []:  # the database ignores it (a stop word of its own), as should we
-            absent.add(term)
-        elif forms and len(forms) == 1:
-            stored_as[term] = forms[0]
+    stored_as, absent = _index_words(terms)
     stored = {
         word: (pk, through)
         for word, pk, through in CommonWord.objects.filter(word__in=set(stored_as.values()))
@@ -199,6 +191,21 @@ def matched_ids(query: SearchQuery, columns) -> np.ndarray | None:
         scope = ItemScope(after=through, among=tuple(reindexed))
         matched |= bitmap_of(backend().matching_ids(query, scope)) & _every_item(columns)
     return ids_of(matched)
+
+
+def _index_words(terms: list[Term]) -> tuple[dict[Term, str], set[Term]]:
+    """The index's one word for each single-word term that has one (a bitmap may be stored
+    under it), and the terms the database ignores (its own stop words), as should we."""
+    words = sorted({term.words[0] for term in terms if not term.is_phrase})
+    lexemes = backend().lexemes(words) if words else {}
+    stored_as, absent = {}, set()
+    for term in terms:
+        forms = None if term.is_phrase else lexemes.get(term.words[0], [])
+        if forms == []:
+            absent.add(term)
+        elif forms and len(forms) == 1:
+            stored_as[term] = forms[0]
+    return stored_as, absent
 
 
 def _index_items(term: Term) -> FrozenBitMap:
