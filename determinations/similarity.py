@@ -105,9 +105,9 @@ def forget_sketches(item_ids: list[int]) -> None:
 def merge_due(stored: int, merged: int) -> bool:
     """Whether an ingest that has stored ``stored`` letters, ``merged`` of them merged into
     the key index, merges now: every `MERGE_EVERY` letters, and every quarter of what it has
-    merged once that is more. A merge rewrites pages across the whole index (at a million
-    letters, 2.4 s for the first 50,000, 11.3 s for the last), so fewer, larger merges cost
-    less: 11 instead of 20 for a million letters."""
+    merged once that is more. A merge rewrites pages across the whole index, and costs more the
+    larger the index, so fewer, larger merges cost less: 11 instead of 20 for a million
+    letters."""
     return stored - merged >= max(MERGE_EVERY, merged // MERGE_GROWTH)
 
 

@@ -29,8 +29,8 @@ WRITE_CHUNK = 1000  # rows per executemany call
 WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default
 # With a thread checkpointing beside the load, the writer's own checkpoint is rare: once the
 # log passes 256 MB, it copies what the thread has not yet, so that the next transaction
-# starts the log from its beginning again (without it the log grew all run long, to 1.9 GB
-# 500,000 letters in: the thread is seldom done between two batches).
+# starts the log from its beginning again (without it the log grows all run long: the thread
+# is seldom done between two batches).
 BULK_LOAD_AUTOCHECKPOINT = 65536
 EVERY_SECONDS = 0.25  # between two checkpoints beside the writer: about one ingest batch
 AUTOMERGE, CRISISMERGE = 4, 16  # FTS5's defaults
