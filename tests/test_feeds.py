@@ -57,6 +57,7 @@ def test_feed_lists_every_item_newest_added_first(client, corpus):
     assert len(items) == 14
     assert feed.feed.title == "IMR determinations: every disputed item"
     assert feed.feed.subtitle == ABOUT
+    assert feed.feed.author == "IMR Determinations Explorer"
     assert [entry.id for entry in feed.entries] == [entry_id(item) for item in items]
     assert [entry.link for entry in feed.entries] == [entry_id(item) for item in items]
     assert [entry.title for entry in feed.entries] == [

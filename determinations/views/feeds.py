@@ -33,6 +33,7 @@ class SearchFeed(Feed):
     """
 
     feed_type = Atom1Feed
+    author_name = "IMR Determinations Explorer"  # Atom (RFC 4287) wants a feed's author
 
     def get_object(self, request: HttpRequest) -> SearchPage:
         """The search as the search page reads it: its filters in words, its notices."""
