@@ -54,7 +54,12 @@ def merge_staged_keys(statistics: bool = True) -> None:
     scanned every item for each batch once they had grown tenfold)."""
     similarity.merge_staged_bands()
     if statistics:
-        backend().refresh_statistics()
+        refresh_statistics()
+
+
+def refresh_statistics() -> None:
+    """Let the query planner see the tables as they are now."""
+    backend().refresh_statistics()
 
 
 def rebuild_common_words() -> None:

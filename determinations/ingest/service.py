@@ -131,9 +131,15 @@ def finish_ingest(stored_letters: bool = True) -> None:
     On a database with several writing lanes the bitmaps are built on one while the other
     merges and gathers statistics: neither reads what the other writes.
     """
-    last_merge = functools.partial(index.merge_staged_keys, statistics=stored_letters)
+
+    def last_merge() -> None:
+        merge = functools.partial(index.merge_staged_keys, statistics=False)
+        _timed("last merge of staged band keys", merge)()
+        if stored_letters:
+            _timed("statistics", index.refresh_statistics)()
+
     with writing_lanes() as lanes:
-        lanes.send(_timed("last merge of staged band keys", last_merge))
+        lanes.send(last_merge)
         if stored_letters:
             lanes.send(_timed("bitmaps of common words", index.rebuild_common_words))
         lanes.drain()
