@@ -78,12 +78,10 @@ def search(
     for name, values in (carried or QueryDict()).lists():
         links.setlist(name, values)
     query = filters.search_query
-    columns = item_columns()
-    text = text_matches(query, columns, rank=filters.ordering == "relevance")
-    evaluation = Evaluation(columns, filters.form.cleaned_data, text)
-    rows = evaluation.ordered_rows(filters.ordering)
+    evaluation, text, rows = matched_rows(filters)
+    columns = evaluation.columns
     page, page_notice = _page(
-        Paginator(ItemsByRow(evaluation.columns.ids[rows]), per_page), params.get("page")
+        Paginator(ItemsByRow(columns.ids[rows]), per_page), params.get("page")
     )
     _mark_matches(page.object_list, query, filters.form.cleaned_data.get("q"))
     notices = [*filters.notices, *([page_notice] if page_notice else [])]
@@ -97,6 +95,16 @@ def search(
         links=links,
         notices=notices,
     )
+
+
+def matched_rows(filters: ItemFilter) -> tuple[Evaluation, TextMatches | None, np.ndarray]:
+    """The evaluation of ``filters`` over the item columns, the items its words match, and
+    the rows of the items it matches in the order asked for: the search page's results before
+    a page is cut from them (the API walks them by cursor)."""
+    columns = item_columns()
+    text = text_matches(filters.search_query, columns, rank=filters.ordering == "relevance")
+    evaluation = Evaluation(columns, filters.form.cleaned_data, text)
+    return evaluation, text, evaluation.ordered_rows(filters.ordering)
 
 
 def _mark_matches(items: list[DisputedItem], query: SearchQuery, typed: str | None) -> None:
