@@ -1,4 +1,4 @@
-"""URLs: the determinations app, the admin, the health check, the site's icon."""
+"""URLs: the determinations app, its JSON API, the admin, the health check, the site's icon."""
 
 from django.contrib import admin
 from django.templatetags.static import static
@@ -18,5 +18,6 @@ class IconView(RedirectView):
 urlpatterns = [
     path("favicon.ico", IconView.as_view()),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("determinations.api.urls")),
     path("", include("determinations.urls")),
 ]

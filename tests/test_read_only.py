@@ -84,6 +84,13 @@ def pages() -> list[str]:
         "/export.csv?q=pain+-opioid",
         "/export.json?q=%22chronic+pain%22",
         "/export.jsonl?decision=upheld",
+        "/api/v1/items/?q=pain&page_size=5",
+        "/api/v1/items/?decision=upheld&sort=oldest",
+        f"/api/v1/items/{items[0]}/",
+        f"/api/v1/items/{items[0]}/similar/",
+        "/api/v1/facets/?q=%22chronic+pain%22",
+        "/api/v1/letters/",
+        f"/api/v1/letters/{letter.pk}/",
     ]
 
 

@@ -15,6 +15,7 @@ from django.test import Client, RequestFactory
 from django.urls import resolve
 from django.views.defaults import server_error
 
+import determinations.api.urls
 import determinations.urls
 from determinations.ingest import ingest_paths
 from determinations.models import DisputedItem
@@ -176,7 +177,9 @@ PUBLIC_PAGES = [
     "/", "/determinations/{letter}/", "/determinations/{letter}/original.pdf",
     "/items/{item}/similar/", "/compare/", "/boilerplate/", "/insights/",
     "/insights.csv?breakdown=drug_class", "/export.csv", "/export.json", "/export.jsonl",
-    "/healthz", "/feed.atom", "/cases/CM16-0213037/",
+    "/healthz", "/feed.atom", "/cases/CM16-0213037/", "/api/v1/items/?q=pain",
+    "/api/v1/items/{item}/", "/api/v1/items/{item}/similar/", "/api/v1/facets/?q=pain",
+    "/api/v1/letters/", "/api/v1/letters/{letter}/", "/api/v1/schema/",
 ]  # fmt: skip
 
 
@@ -189,7 +192,8 @@ def corpus():
 
 def test_the_method_test_covers_every_public_url(corpus):
     tested = {resolve(path.format(**corpus).split("?")[0]).url_name for path in PUBLIC_PAGES}
-    assert tested == {pattern.name for pattern in determinations.urls.urlpatterns}
+    patterns = [*determinations.urls.urlpatterns, *determinations.api.urls.urlpatterns]
+    assert tested == {pattern.name for pattern in patterns}
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

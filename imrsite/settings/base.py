@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "csp",
     "axes",
     "determinations",
@@ -170,6 +172,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# The JSON API (`/api/v1/`, docs/api.md): read-only, JSON first, its schema from the code.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IMR Determinations Explorer API",
+    "DESCRIPTION": "Read-only JSON over the disputed items the search page finds.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 # Web exports by anyone but staff stop at this many rows (0: no limit).
 IMR_EXPORT_MAX_ROWS_ANONYMOUS = int(os.environ.get("IMR_EXPORT_MAX_ROWS_ANONYMOUS", "100000"))
 # Insights show no rate for a group of fewer items than this (small groups mislead).
