@@ -5,12 +5,16 @@ facets; a schema that lists every search parameter. Both databases."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.http import QueryDict
 from drf_spectacular.validation import validate_schema
 from hypothesis import given
 from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
 
 from determinations.export_records import stored_records
 from determinations.ingest import ingest_paths
@@ -33,6 +37,14 @@ def corpus(tmp_path):
     """The property test's corpus (`test_search_engine`): its case numbers are these letters'."""
     letters.write_variants(tmp_path / "corpus", 40, seed=3)
     ingest_paths([letters.SEED_LETTERS, letters.FIXTURE_LETTERS, tmp_path / "corpus"])
+
+
+@pytest.fixture(autouse=True)
+def unthrottled(settings):
+    """No test here counts against the anonymous rate but the test of that rate."""
+    settings.IMR_API_ANON_RATE = None
+    yield
+    cache.clear()
 
 
 def get(client, url: str, status: int = 200) -> dict:
@@ -286,3 +298,44 @@ def test_the_api_takes_nothing_but_get_and_head(client):
     for method in ["post", "put", "patch", "delete", "options"]:
         response = getattr(client, method)("/api/v1/items/")
         assert response.status_code == 405, method
+
+
+def test_anonymous_clients_are_throttled_and_staff_tokens_have_their_own_rate(client, settings):
+    settings.IMR_API_ANON_RATE, settings.IMR_API_STAFF_RATE = "3/minute", "5/minute"
+    cache.clear()
+    for _ in range(3):
+        get(client, "/api/v1/letters/")
+
+    response = client.get("/api/v1/letters/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json() == {
+        "detail": f"Request was throttled. Expected available in {response['Retry-After']} seconds."
+    }
+    staff = User.objects.create_user("analyst", is_staff=True)
+    clerk = User.objects.create_user("clerk")
+    statuses = [
+        client.get("/api/v1/letters/", HTTP_AUTHORIZATION=f"Token {token}").status_code
+        for token in [Token.objects.create(user=staff).key] * 6
+        + [Token.objects.create(user=clerk).key]
+    ]
+    assert statuses == [200] * 5 + [429, 429]  # a non-staff token counts as its address
+    bad = client.get("/api/v1/letters/", HTTP_AUTHORIZATION="Token nonsense")
+    assert (bad.status_code, bad["WWW-Authenticate"]) == (401, "Token")
+    assert bad.json() == {"detail": "Invalid token."}
+
+
+def test_a_browser_gets_the_browsable_page_under_the_sites_policy(client, corpus):
+    response = client.get("/api/v1/items/?q=pain&page_size=2", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "&quot;item_id&quot;" in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "'self'" in policy
+    page = response.content.decode()
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    styles = re.findall(r'<link rel="stylesheet" type="text/css" href="([^"]+)"', page)
+    assert scripts and styles  # each our own file, none from a CDN
+    assert [url for url in scripts + styles if not url.startswith("/static/rest_framework/")] == []

@@ -75,15 +75,10 @@ def _by_offset(version: str, rows: np.ndarray, position: dict | None, size: int)
 def _by_key(
     columns: ItemColumns, rows: np.ndarray, ordering: str, position: dict | None, size: int
 ) -> Window:
-    keys = [
-        columns.ur_day[rows].astype(np.int64),
-        columns.letter_ids[rows].astype(np.int64),
-        columns.positions[rows].astype(np.int64),
-    ]
     begin, end = 0, min(size, len(rows))
-    if position is not None:
+    if position is not None:  # the sort keys of every row, only when a cursor is compared
         cursor_key = _sort_key(ordering, *np.array(position["k"], dtype=np.int64))
-        before, at = _compared(_sort_key(ordering, *keys), cursor_key)
+        before, at = _compared(_sort_key(ordering, *_raw_keys(columns, rows)), cursor_key)
         if position["d"] == "after":
             begin = int(np.count_nonzero(before | at))
             end = min(begin + size, len(rows))
@@ -94,9 +89,15 @@ def _by_key(
         return Window(rows[:0], None, None)
     return Window(
         rows[begin:end],
-        _key_cursor(ordering, keys, end - 1, "after") if end < len(rows) else None,
-        _key_cursor(ordering, keys, begin, "before") if begin else None,
+        _key_cursor(ordering, columns, rows[end - 1], "after") if end < len(rows) else None,
+        _key_cursor(ordering, columns, rows[begin], "before") if begin else None,
     )
+
+
+def _raw_keys(columns: ItemColumns, rows: np.ndarray) -> list[np.ndarray]:
+    """UR denial day, letter id and position of each row."""
+    wanted = (columns.ur_day, columns.letter_ids, columns.positions)
+    return [column[rows].astype(np.int64) for column in wanted]
 
 
 def letters_window(letters: QuerySet, cursor: str | None, size: int) -> tuple[Window, list]:
@@ -137,8 +138,9 @@ def _compared(keys: tuple, cursor: tuple) -> tuple[np.ndarray, np.ndarray]:
     return before, at
 
 
-def _key_cursor(ordering: str, keys: list[np.ndarray], row: int, direction: str) -> str:
-    return _encoded({"s": ordering, "d": direction, "k": [int(key[row]) for key in keys]})
+def _key_cursor(ordering: str, columns: ItemColumns, row: int, direction: str) -> str:
+    key = [int(value[0]) for value in _raw_keys(columns, np.array([row]))]
+    return _encoded({"s": ordering, "d": direction, "k": key})
 
 
 def _encoded(position: dict) -> str:

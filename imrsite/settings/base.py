@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "csp",
     "axes",
@@ -179,10 +180,21 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # first: a bad token is a 401 naming the scheme (`WWW-Authenticate: Token`)
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "determinations.api.throttles.AnonymousRate",
+        "determinations.api.throttles.StaffRate",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Requests the API answers per client (docs/api.md); beyond them a 429 with Retry-After.
+IMR_API_ANON_RATE = "60/minute"
+IMR_API_STAFF_RATE = "600/minute"
 SPECTACULAR_SETTINGS = {
     "TITLE": "IMR Determinations Explorer API",
     "DESCRIPTION": "Read-only JSON over the disputed items the search page finds.",
