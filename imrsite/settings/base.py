@@ -193,8 +193,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 # Requests the API answers per client (docs/api.md); beyond them a 429 with Retry-After.
-IMR_API_ANON_RATE = "60/minute"
-IMR_API_STAFF_RATE = "600/minute"
+IMR_API_ANON_RATE = os.environ.get("IMR_API_ANON_RATE", "60/minute")
+IMR_API_STAFF_RATE = os.environ.get("IMR_API_STAFF_RATE", "600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "IMR Determinations Explorer API",
     "DESCRIPTION": "Read-only JSON over the disputed items the search page finds.",

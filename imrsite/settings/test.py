@@ -9,6 +9,7 @@ STORAGES = {  # no manifest needed: tests never run collectstatic
 }
 STATIC_ROOT = None  # whitenoise serves from the finders; no collectstatic in tests
 WHITENOISE_USE_FINDERS = True
+IMR_API_ANON_RATE = None  # one client makes every request; tests of the limit set their own
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # A replica alias on the same test database, for the router tests; pages use it only
