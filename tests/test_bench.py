@@ -42,6 +42,7 @@ def test_the_benchmark_runs_end_to_end():
         "similar_page",
         "compare_page",
         "insights_page",
+        "api_items",
     ]
     for name in pages:
         assert 0 < figures[f"{name}_p50_ms"] <= figures[f"{name}_p95_ms"]
