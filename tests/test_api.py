@@ -227,6 +227,12 @@ def test_a_letter_with_its_items_and_a_case_number_finds_it(client, corpus):
     assert get(client, "/api/v1/letters/999999/", 404) == {"detail": "No letter 999999."}
 
 
+@pytest.mark.parametrize("path", ["/api/v1/nothing/", "/api/v1/letters/12/items/", "/api/v1/"])
+def test_a_path_that_is_no_endpoint_is_a_json_404(client, path):
+    answer = get(client, path, 404)
+    assert answer == {"detail": "No such endpoint: /api/v1/schema/ lists them."}
+
+
 def test_letters_walk_by_id_both_ways(client, corpus):
     pages, url = [], "/api/v1/letters/?page_size=7"
     while url:

@@ -134,7 +134,7 @@ def test_page_and_facets_agree_with_the_sql_filters(corpus, pairs):
 )
 @given(pairs=parameters, words=st.sampled_from(VALUES["q"]))
 def test_page_from_word_bitmaps_agrees_with_the_sql_filters(corpus_with_bitmaps, pairs, words):
-    forget_recent_matches()  # a phrase learned by one example is read by the next
+    forget_recent_matches()  # each example asks the index afresh for its rare words
     _assert_page_agrees_with_sql([*pairs, ("q", words)])
 
 

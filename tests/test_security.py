@@ -179,7 +179,7 @@ PUBLIC_PAGES = [
     "/insights.csv?breakdown=drug_class", "/export.csv", "/export.json", "/export.jsonl",
     "/healthz", "/feed.atom", "/cases/CM16-0213037/", "/api/v1/items/?q=pain",
     "/api/v1/items/{item}/", "/api/v1/items/{item}/similar/", "/api/v1/facets/?q=pain",
-    "/api/v1/letters/", "/api/v1/letters/{letter}/", "/api/v1/schema/",
+    "/api/v1/letters/", "/api/v1/letters/{letter}/", "/api/v1/schema/", "/api/v1/nothing/",
 ]  # fmt: skip
 
 
@@ -200,7 +200,7 @@ def test_the_method_test_covers_every_public_url(corpus):
 def test_public_pages_answer_get_and_head_only(client, corpus, path):
     url = path.format(**corpus)
     # the seed letters are text, without case numbers
-    expected = 404 if url.endswith(".pdf") or url.startswith("/cases/") else 200
+    expected = 404 if url.endswith((".pdf", "/nothing/")) or url.startswith("/cases/") else 200
     assert client.get(url).status_code == expected
     assert client.head(url).status_code == expected
     browser = Client(enforce_csrf_checks=True)  # a 405 comes before the CSRF check's 403

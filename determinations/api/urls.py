@@ -1,7 +1,7 @@
 """`/api/v1/`: the JSON API and its OpenAPI schema; reads go to a replica, as the public
 pages' do (`routing.py`)."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from determinations.api import views
@@ -16,4 +16,5 @@ urlpatterns = [
     path("letters/", replica(views.LetterList.as_view()), name="letters"),
     path("letters/<int:pk>/", replica(views.LetterDetail.as_view()), name="letter"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"", views.unknown_endpoint, name="unknown"),  # last: any other path
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import django_filters
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, JsonResponse, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import APIException, NotFound
@@ -219,3 +219,8 @@ class LetterDetail(APIView):
         if letter is None:
             raise NotFound(f"No letter {pk}.")
         return Response(serializers.letter_detail(request, letter))
+
+
+def unknown_endpoint(request: HttpRequest) -> JsonResponse:
+    """Any other path under `/api/v1/`: a 404 in JSON, as the endpoints answer theirs."""
+    return JsonResponse({"detail": "No such endpoint: /api/v1/schema/ lists them."}, status=404)
