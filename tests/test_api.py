@@ -233,6 +233,14 @@ def test_a_path_that_is_no_endpoint_is_a_json_404(client, path):
     assert answer == {"detail": "No such endpoint: /api/v1/schema/ lists them."}
 
 
+def test_a_case_number_is_found_in_any_case_as_the_case_address_finds_it(client, corpus):
+    letter = Letter.objects.exclude(case_number="").order_by("pk").first()
+    listed = get(client, f"/api/v1/letters/?case_number=%20{letter.case_number.lower()}%20")
+    assert [entry["determination_id"] for entry in listed["results"]] == [letter.pk]
+    redirected = client.get(f"/cases/{letter.case_number.lower()}/")
+    assert redirected["Location"] == f"/determinations/{letter.pk}/"
+
+
 def test_letters_walk_by_id_both_ways(client, corpus):
     pages, url = [], "/api/v1/letters/?page_size=7"
     while url:

@@ -31,6 +31,7 @@ from determinations.api.pagination import (
 from determinations.models import DisputedItem, Letter
 from determinations.search import matched_rows, search
 from determinations.search.filters import ItemFilter
+from determinations.search.query import case_number
 from determinations.similarity import similar_rationales
 
 MAX_CURSOR_LENGTH = 500
@@ -196,8 +197,8 @@ class LetterList(APIView):
     def get(self, request: Request) -> Response:
         letters = Letter.objects.only("case_number", "ur_denial_date", "decision_date",
                                       "parse_status")  # fmt: skip
-        if number := request.GET.get("case_number", "").strip():
-            letters = letters.filter(case_number=number[:40])
+        if number := request.GET.get("case_number", "").strip():  # any case, as `q` reads one
+            letters = letters.filter(case_number=case_number(number) or number[:40])
         size, position = page_size(request.GET), cursor(request.GET)
         try:
             found, page = letters_window(letters, position, size)

@@ -97,10 +97,10 @@ def parse_query(text: str) -> SearchQuery:
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
         token = phrase if phrase is not None else bare
-        if case_number := _case_number(token):
+        if number := case_number(token):
             found = query.excluded_case_numbers if negated else query.case_numbers
-            if case_number not in found:
-                found.append(case_number)
+            if number not in found:
+                found.append(number)
             join_next = False  # "x OR CM16-0213037": the letter narrows, it is no alternative
             continue
         term = _term(token, is_phrase=phrase is not None)
@@ -116,7 +116,7 @@ def parse_query(text: str) -> SearchQuery:
     return query
 
 
-def _case_number(text: str) -> str:
+def case_number(text: str) -> str:
     """The case number a token is (surrounding punctuation or quotes aside), else ""."""
     words = _WORD.findall(text)
     if len(words) == 1 and CASE_NUMBER.fullmatch(words[0]):
